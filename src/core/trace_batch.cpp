@@ -1,0 +1,53 @@
+#include "core/trace_batch.h"
+
+#include <google/protobuf/arena.h>
+
+namespace spanflow {
+
+namespace {
+google::protobuf::ArenaOptions arena_options() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 16 * 1024;
+  options.max_block_size = 1024 * 1024;
+  return options;
+}
+}  // namespace
+
+struct TraceBatch::Payload {
+  Payload() : arena(arena_options()) {
+    request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&arena);
+  }
+  google::protobuf::Arena arena;
+  otlp::ExportRequest* request;
+};
+
+TraceBatch::TraceBatch() : payload_(std::make_shared<Payload>()) {}
+
+const otlp::ExportRequest& TraceBatch::request() const { return *payload_->request; }
+
+otlp::ExportRequest& TraceBatch::mutable_request() {
+  if (payload_.use_count() > 1) {
+    auto copy = std::make_shared<Payload>();
+    copy->request->CopyFrom(*payload_->request);
+    payload_ = std::move(copy);
+  }
+  span_count_ = kUnknown;
+  return *payload_->request;
+}
+
+google::protobuf::Arena& TraceBatch::arena() { return payload_->arena; }
+
+std::size_t TraceBatch::span_count() const {
+  if (span_count_ == kUnknown) span_count_ = count_spans(*payload_->request);
+  return span_count_;
+}
+
+std::size_t count_spans(const otlp::ExportRequest& request) {
+  std::size_t n = 0;
+  for (const auto& rs : request.resource_spans()) {
+    for (const auto& ss : rs.scope_spans()) n += static_cast<std::size_t>(ss.spans_size());
+  }
+  return n;
+}
+
+}  // namespace spanflow

@@ -1,0 +1,52 @@
+// TraceBatch: the one unit of data that flows through a pipeline.
+//
+// An ExportTraceServiceRequest allocated on its own protobuf arena, held by a small handle.
+// Moving the handle is free; share() is the explicit, counted copy fan-out uses, and
+// mutable_request() copies the payload into a fresh arena only while it is shared, so a
+// mutating branch never changes what a sibling branch reads.
+// Thread-safety: a handle is used by one thread at a time; shared payloads are read-only.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include "core/otlp.h"
+
+namespace spanflow {
+
+class TraceBatch {
+ public:
+  // An empty request on a new arena.
+  TraceBatch();
+
+  TraceBatch(TraceBatch&&) noexcept = default;
+  TraceBatch& operator=(TraceBatch&&) noexcept = default;
+  TraceBatch(const TraceBatch&) = delete;
+  TraceBatch& operator=(const TraceBatch&) = delete;
+  ~TraceBatch() = default;
+
+  // A second handle on the same payload (fan-out). Both become read-only until one copies.
+  TraceBatch share() const { return TraceBatch(payload_); }
+
+  const otlp::ExportRequest& request() const;
+  // Copy-on-write: clones into a new arena first when another handle shares the payload.
+  otlp::ExportRequest& mutable_request();
+  google::protobuf::Arena& arena();
+
+  // Spans in the request; counted on demand, cached until the next mutable_request().
+  std::size_t span_count() const;
+  bool shared() const { return payload_.use_count() > 1; }
+
+ private:
+  struct Payload;
+  explicit TraceBatch(std::shared_ptr<Payload> payload) : payload_(std::move(payload)) {}
+
+  std::shared_ptr<Payload> payload_;
+  mutable std::size_t span_count_ = kUnknown;
+  static constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
+};
+
+// Spans in a request (sum over resources and scopes).
+std::size_t count_spans(const otlp::ExportRequest& request);
+
+}  // namespace spanflow
