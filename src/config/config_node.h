@@ -78,11 +78,19 @@ class ConfigNode {
   const ConfigValue* lookup(std::string_view key);
   std::string child_path(std::string_view key) const;
   Mark key_mark(std::string_view key) const;
+  // The scalar at key; nullptr when absent or null, or (reported as "expected <expected>") when
+  // it is a map or a list.
+  const ConfigValue* scalar_at(std::string_view key, std::string_view expected);
+  template <typename T>
+  void read_integer(std::string_view key, T& out);
+  // True for a map; reports "expected a map" once for a scalar or a list.
+  bool check_map();
 
   const ConfigValue* value_;
   std::string path_;
   ConfigErrors* errors_;
   std::set<std::string, std::less<>> known_;
+  bool shape_reported_ = false;
 };
 
 // Parses a Go duration ("1h2m3.5s", "300ms", "10us", "0"); nullopt when malformed.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config_error.h"
@@ -15,8 +16,8 @@ struct ConfigValue {
 
   Kind kind = Kind::kNull;
   Mark mark;
-  std::string scalar;          // kScalar: the text after env expansion
-  std::vector<Entry> map;      // kMap: entries in document order, keys unique
+  std::string scalar;            // kScalar: the text after env expansion
+  std::vector<Entry> map;        // kMap: entries in document order, keys unique
   std::vector<ConfigValue> seq;  // kSequence
 
   const ConfigValue* find(std::string_view key) const;
