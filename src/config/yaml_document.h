@@ -19,8 +19,8 @@ Environment process_environment();
 // Expands ${env:VAR}, ${VAR}, ${env:VAR:-default} and the $$ escape in one scalar.
 // Bare $VAR is left as is (as in the Collector). As in the Collector's envprovider, a default
 // applies only when VAR is unset: a set but empty VAR expands to "". An unset variable without a
-// default, or a
-// malformed reference, is an error at `mark`; the returned text then keeps the reference.
+// default, or a malformed reference, is an error at `mark`; the returned text then keeps the
+// reference.
 std::string expand_env(std::string_view text, const Mark& mark, const std::string& path,
                        const Environment& env, ConfigErrors& errors);
 
