@@ -33,12 +33,12 @@ ConsumeResult combine(ConsumeResult a, const ConsumeResult& b);
 
 // Takes ownership of a batch. After consume() the caller no longer holds it (enforced by &&).
 // May be called concurrently from several receiver threads; implementations say how they cope.
+// A stage that changes data calls batch.mutable_request(), which copies only while a fan-out
+// sibling still shares the payload, so no "mutates data" flag is needed.
 class TraceConsumer {
  public:
   virtual ~TraceConsumer() = default;
   virtual ConsumeResult consume(TraceBatch&& batch) = 0;
-  // True when consume() changes the batch: fan-out then hands this branch its own copy.
-  virtual bool mutates_data() const { return false; }
 };
 
 }  // namespace spanflow

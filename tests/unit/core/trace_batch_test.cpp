@@ -1,6 +1,6 @@
-#include <catch.hpp>
-
 #include "core/trace_batch.h"
+
+#include <catch.hpp>
 
 using spanflow::TraceBatch;
 
@@ -26,8 +26,11 @@ TEST_CASE("a shared batch copies on write and leaves its sibling untouched") {
   CHECK(original.shared());
   CHECK(&sibling.request() == before);
 
-  sibling.mutable_request().mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(0)->set_name(
-      "changed");
+  sibling.mutable_request()
+      .mutable_resource_spans(0)
+      ->mutable_scope_spans(0)
+      ->mutable_spans(0)
+      ->set_name("changed");
   CHECK(&sibling.request() != before);
   CHECK(original.request().resource_spans(0).scope_spans(0).spans(0).name() == "span0");
   CHECK(sibling.request().resource_spans(0).scope_spans(0).spans(0).name() == "changed");

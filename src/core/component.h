@@ -1,0 +1,57 @@
+// Component: the lifecycle every receiver, processor, exporter and extension shares.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/consumer.h"
+
+namespace spanflow {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+// A component's id in config: "type" or "type/name".
+struct ComponentId {
+  std::string type;
+  std::string name;
+
+  static std::optional<ComponentId> parse(std::string_view text);
+  std::string to_string() const { return name.empty() ? type : type + "/" + name; }
+  auto operator<=>(const ComponentId&) const = default;
+};
+
+class Extension;
+
+// What a running component may ask of the service that hosts it.
+class Host {
+ public:
+  virtual ~Host() = default;
+  // True while every pipeline is started and not yet stopping (health_check reports it).
+  virtual bool pipelines_ready() const = 0;
+};
+
+// start() runs on the main thread, before any data; it throws std::runtime_error with context
+// when the component cannot run (port in use, unreadable file). shutdown() stops intake,
+// hands on or flushes what it holds, and returns by the deadline; it is idempotent and safe
+// without start().
+class Component {
+ public:
+  virtual ~Component() = default;
+  virtual void start(Host& host) = 0;
+  virtual void shutdown(Deadline deadline) = 0;
+};
+
+// Owns its listeners; constructed with the consumer that fans its data into its pipelines.
+class Receiver : public Component {};
+
+// Constructed with `next`; stateless processors run on the caller's thread.
+class Processor : public Component, public TraceConsumer {};
+
+// The end of a pipeline; may be shared by several pipelines (concurrent consume()).
+class Exporter : public Component, public TraceConsumer {};
+
+class Extension : public Component {};
+
+}  // namespace spanflow

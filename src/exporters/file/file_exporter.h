@@ -1,0 +1,48 @@
+// The `file` exporter: OTLP/JSON lines or length-prefixed protobuf, buffered, flushed every
+// flush_interval and on shutdown, with size-based rotation.
+//
+// Threads: consume() may be called concurrently; each call encodes outside the lock and only
+// appends under it. A flusher thread writes the buffer every flush_interval. What consume()
+// accepted is in this process's buffer: written on the next flush and on shutdown. When
+// writes fail and the buffer passes its cap, consume() refuses (retryable) instead of growing.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/component.h"
+#include "core/factory.h"
+#include "exporters/file/config.h"
+
+namespace spanflow::exporters::file {
+
+class FileExporter final : public Exporter {
+ public:
+  FileExporter(const CreateSettings& settings, const Config& config);
+  ~FileExporter() override;
+
+  void start(Host& host) override;
+  void shutdown(Deadline deadline) override;
+  ConsumeResult consume(TraceBatch&& batch) override;
+
+ private:
+  void flush_locked();
+  void open_locked();
+  void rotate_locked();
+  void flusher();
+
+  CreateSettings settings_;
+  Config config_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::string buffer_;
+  int fd_ = -1;
+  std::uint64_t file_bytes_ = 0;
+  bool running_ = false;
+  bool write_failing_ = false;
+  std::thread flusher_;
+};
+
+}  // namespace spanflow::exporters::file

@@ -1,0 +1,114 @@
+#include "receivers/otlp/grpc_server.h"
+
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
+
+#include <stdexcept>
+
+#include "google/rpc/status.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "receivers/otlp/otlp_receiver.h"
+
+namespace spanflow::receivers::otlp {
+
+namespace {
+
+using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
+
+// UNAVAILABLE with a google.rpc.RetryInfo in grpc-status-details-bin when there is a hint.
+grpc::Status unavailable(const ConsumeResult& result) {
+  if (result.retry_after.count() <= 0) {
+    return {grpc::StatusCode::UNAVAILABLE, result.message};
+  }
+  google::rpc::RetryInfo retry;
+  const auto ms = result.retry_after.count();
+  retry.mutable_retry_delay()->set_seconds(ms / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int>(ms % 1000) * 1'000'000);
+  google::rpc::Status status;
+  status.set_code(grpc::StatusCode::UNAVAILABLE);
+  status.set_message(result.message);
+  status.add_details()->PackFrom(retry);
+  return {grpc::StatusCode::UNAVAILABLE, result.message, status.SerializeAsString()};
+}
+
+}  // namespace
+
+class GrpcServer::Service final
+    : public TraceService::WithRawCallbackMethod_Export<TraceService::Service> {
+ public:
+  explicit Service(TraceConsumer& next) : next_(next) {}
+
+  grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override {
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(handle(*request, *response));
+    return reactor;
+  }
+
+ private:
+  grpc::Status handle(const grpc::ByteBuffer& request, grpc::ByteBuffer& response) {
+    TraceBatch batch;
+    // ProtoBufferReader reads the slices in place; it needs a non-const buffer but does not
+    // change its contents.
+    grpc::ProtoBufferReader reader(const_cast<grpc::ByteBuffer*>(&request));
+    if (!batch.mutable_request().ParseFromZeroCopyStream(&reader)) {
+      return {grpc::StatusCode::INVALID_ARGUMENT,
+              "cannot decode ExportTraceServiceRequest: invalid protobuf"};
+    }
+    const ConsumeResult result = deliver(next_, std::move(batch));
+    switch (result.kind) {
+      case ConsumeResult::Kind::kOk:
+        break;
+      case ConsumeResult::Kind::kRetryable:
+        return unavailable(result);
+      case ConsumeResult::Kind::kPermanent:
+        return {grpc::StatusCode::INTERNAL, result.message};
+    }
+    spanflow::otlp::ExportResponse reply;
+    if (result.rejected_spans > 0) {
+      reply.mutable_partial_success()->set_rejected_spans(result.rejected_spans);
+      reply.mutable_partial_success()->set_error_message(result.message);
+    }
+    bool own_buffer = false;
+    return grpc::SerializationTraits<spanflow::otlp::ExportResponse>::Serialize(reply, &response,
+                                                                                &own_buffer);
+  }
+
+  TraceConsumer& next_;
+};
+
+GrpcServer::GrpcServer(std::string id, const GrpcConfig& config, TraceConsumer& next)
+    : id_(std::move(id)), config_(config), service_(std::make_unique<Service>(next)) {}
+
+GrpcServer::~GrpcServer() {
+  stop(std::chrono::steady_clock::now());
+}
+
+std::uint16_t GrpcServer::start() {
+  grpc::ServerBuilder builder;
+  int port = 0;
+  const std::string address = config_.endpoint.to_string();
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config_.max_recv_msg_size_mib * 1024 * 1024));
+  builder.RegisterService(service_.get());
+  server_ = builder.BuildAndStart();
+  if (!server_ || port == 0) {
+    server_.reset();
+    throw std::runtime_error("receiver " + id_ + ": cannot listen for gRPC on " + address +
+                             " (address in use or not available)");
+  }
+  return static_cast<std::uint16_t>(port);
+}
+
+void GrpcServer::stop(Deadline deadline) {
+  if (!server_) return;
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    (deadline - std::chrono::steady_clock::now()));
+  server_->Wait();
+  server_.reset();
+}
+
+}  // namespace spanflow::receivers::otlp

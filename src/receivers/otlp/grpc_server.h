@@ -1,0 +1,38 @@
+// OTLP/gRPC: TraceService/Export on gRPC's callback API, decoding the raw message straight
+// into a TraceBatch arena (one parse, no intermediate copy).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/component.h"
+#include "receivers/otlp/config.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace spanflow::receivers::otlp {
+
+class GrpcServer {
+ public:
+  GrpcServer(std::string id, const GrpcConfig& config, TraceConsumer& next);
+  ~GrpcServer();
+  GrpcServer(const GrpcServer&) = delete;
+  GrpcServer& operator=(const GrpcServer&) = delete;
+
+  // Binds and serves; returns the bound port. Throws std::runtime_error when it cannot bind.
+  std::uint16_t start();
+  // Refuses new calls, waits for calls in progress until the deadline, then cancels them.
+  void stop(Deadline deadline);
+
+ private:
+  class Service;
+  std::string id_;
+  GrpcConfig config_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace spanflow::receivers::otlp

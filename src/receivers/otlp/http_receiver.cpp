@@ -1,0 +1,169 @@
+#include "receivers/otlp/http_receiver.h"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "codec/gzip.h"
+#include "codec/otlp_json.h"
+#include "google/rpc/status.pb.h"
+#include "receivers/otlp/otlp_receiver.h"
+
+namespace spanflow::receivers::otlp {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+enum class Encoding { kProtobuf, kJson };
+
+constexpr std::string_view kProtobufType = "application/x-protobuf";
+constexpr std::string_view kJsonType = "application/json";
+
+// The media type without parameters, lowercased: "application/json; charset=utf-8" -> json.
+std::optional<Encoding> media_type(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+  if (boost::beast::iequals(type, kProtobufType)) return Encoding::kProtobuf;
+  if (boost::beast::iequals(type, kJsonType)) return Encoding::kJson;
+  return std::nullopt;
+}
+
+std::string_view content_type_of(Encoding e) {
+  return e == Encoding::kJson ? kJsonType : kProtobufType;
+}
+
+// Error bodies are a google.rpc.Status in the request's encoding (OTLP/HTTP spec).
+net::HttpResponse status_response(const net::HttpRequest& request, Encoding encoding,
+                                  unsigned http_status, int grpc_code, const std::string& message,
+                                  std::chrono::milliseconds retry_after = {}) {
+  google::rpc::Status status;
+  status.set_code(grpc_code);
+  status.set_message(message);
+  if (retry_after.count() > 0) {
+    google::rpc::RetryInfo retry;
+    retry.mutable_retry_delay()->set_seconds(retry_after.count() / 1000);
+    retry.mutable_retry_delay()->set_nanos(static_cast<int>(retry_after.count() % 1000) *
+                                           1'000'000);
+    status.add_details()->PackFrom(retry);
+  }
+  std::string body;
+  if (encoding == Encoding::kJson) {
+    codec::encode_status(status, body);
+  } else {
+    status.SerializeToString(&body);
+  }
+  auto response =
+      net::make_response(request, http_status, std::move(body), content_type_of(encoding));
+  if (retry_after.count() > 0) {
+    response.set(http::field::retry_after, std::to_string((retry_after.count() + 999) / 1000));
+  }
+  return response;
+}
+
+constexpr int kInvalidArgument = 3;
+constexpr int kInternal = 13;
+constexpr int kUnavailable = 14;
+
+}  // namespace
+
+HttpReceiver::HttpReceiver(std::string id, const HttpConfig& config, TraceConsumer& next,
+                           std::shared_ptr<spdlog::logger> logger)
+    : config_(config),
+      next_(next),
+      server_(
+          "receiver " + id, net::HttpServerOptions{config.endpoint, config.max_request_body_size},
+          [this](net::HttpRequest& request) { return handle(request); }, std::move(logger)) {}
+
+std::uint16_t HttpReceiver::start() {
+  server_.start();
+  return server_.port();
+}
+
+void HttpReceiver::stop(Deadline deadline) {
+  server_.stop(deadline);
+}
+
+net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
+  const std::string_view target = request.target();
+  if (target.substr(0, target.find('?')) != config_.traces_url_path) {
+    return net::make_response(request, 404, "404 page not found");
+  }
+  if (request.method() != http::verb::post) {
+    auto response = net::make_response(request, 405, "method not allowed, supported: [POST]");
+    response.set(http::field::allow, "POST");
+    return response;
+  }
+  const auto encoding = media_type(request[http::field::content_type]);
+  if (!encoding) {
+    return net::make_response(request, 415,
+                              "unsupported content type \"" +
+                                  std::string(request[http::field::content_type]) +
+                                  "\", supported: [application/json, application/x-protobuf]");
+  }
+
+  std::string_view body = request.body();
+  std::string inflated;
+  const std::string_view content_encoding = request[http::field::content_encoding];
+  const bool gzip = boost::beast::iequals(content_encoding, "gzip") ||
+                    boost::beast::iequals(content_encoding, "x-gzip");
+  const bool deflate = boost::beast::iequals(content_encoding, "deflate");
+  if (gzip || deflate) {
+    std::string error;
+    switch (codec::inflate(body, deflate, config_.max_request_body_size, inflated, error)) {
+      case codec::InflateStatus::kOk:
+        body = inflated;
+        break;
+      case codec::InflateStatus::kTooLarge:
+        return status_response(request, *encoding, 413, kInvalidArgument,
+                               "decompressed body exceeds the limit of " +
+                                   std::to_string(config_.max_request_body_size) + " bytes");
+      case codec::InflateStatus::kCorrupt:
+        return status_response(
+            request, *encoding, 400, kInvalidArgument,
+            "cannot decompress " + std::string(content_encoding) + " body: " + error);
+    }
+  } else if (!content_encoding.empty() && !boost::beast::iequals(content_encoding, "identity")) {
+    return status_response(request, *encoding, 400, kInvalidArgument,
+                           "unsupported Content-Encoding \"" + std::string(content_encoding) +
+                               "\", supported: [gzip, deflate, identity]");
+  }
+
+  TraceBatch batch;
+  if (*encoding == Encoding::kJson) {
+    std::string error;
+    if (!codec::decode_trace_request(body, batch.mutable_request(), error)) {
+      return status_response(request, *encoding, 400, kInvalidArgument,
+                             "cannot decode OTLP/JSON: " + error);
+    }
+  } else if (!batch.mutable_request().ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return status_response(request, *encoding, 400, kInvalidArgument,
+                           "cannot decode ExportTraceServiceRequest: invalid protobuf");
+  }
+
+  const ConsumeResult result = deliver(next_, std::move(batch));
+  switch (result.kind) {
+    case ConsumeResult::Kind::kOk:
+      break;
+    case ConsumeResult::Kind::kRetryable:
+      return status_response(
+          request, *encoding, 503, kUnavailable, result.message,
+          result.retry_after.count() > 0 ? result.retry_after : std::chrono::milliseconds(1000));
+    case ConsumeResult::Kind::kPermanent:
+      return status_response(request, *encoding, 500, kInternal, result.message);
+  }
+  spanflow::otlp::ExportResponse reply;
+  if (result.rejected_spans > 0) {
+    reply.mutable_partial_success()->set_rejected_spans(result.rejected_spans);
+    reply.mutable_partial_success()->set_error_message(result.message);
+  }
+  std::string out;
+  if (*encoding == Encoding::kJson) {
+    codec::encode_trace_response(reply, out);
+  } else {
+    reply.SerializeToString(&out);
+  }
+  return net::make_response(request, 200, std::move(out), content_type_of(*encoding));
+}
+
+}  // namespace spanflow::receivers::otlp

@@ -1,0 +1,106 @@
+#include "receivers/otlp/otlp_receiver.h"
+
+#include <algorithm>
+
+#include "receivers/otlp/grpc_server.h"
+#include "receivers/otlp/http_receiver.h"
+
+namespace spanflow::receivers::otlp {
+
+namespace {
+
+bool all_zero(const std::string& id) {
+  return std::all_of(id.begin(), id.end(), [](char c) { return c == 0; });
+}
+
+const char* invalid_reason(const spanflow::otlp::Span& span) {
+  if (span.trace_id().size() != 16 || all_zero(span.trace_id())) {
+    return "trace_id must be 16 bytes, not all zero";
+  }
+  if (span.span_id().size() != 8 || all_zero(span.span_id())) {
+    return "span_id must be 8 bytes, not all zero";
+  }
+  if (!span.parent_span_id().empty() && span.parent_span_id().size() != 8) {
+    return "parent_span_id must be empty or 8 bytes";
+  }
+  return nullptr;
+}
+
+// Removes invalid spans in place; returns how many, and the first reason.
+long remove_invalid(spanflow::otlp::ExportRequest& request, std::string& reason) {
+  long removed = 0;
+  for (auto& rs : *request.mutable_resource_spans()) {
+    for (auto& ss : *rs.mutable_scope_spans()) {
+      auto* spans = ss.mutable_spans();
+      const auto keep_end =
+          std::stable_partition(spans->begin(), spans->end(), [&](const spanflow::otlp::Span& s) {
+            const char* why = invalid_reason(s);
+            if (why != nullptr && reason.empty()) reason = why;
+            return why == nullptr;
+          });
+      const int drop = static_cast<int>(spans->end() - keep_end);
+      if (drop > 0) spans->DeleteSubrange(spans->size() - drop, drop);
+      removed += drop;
+    }
+  }
+  return removed;
+}
+
+bool any_invalid(const spanflow::otlp::ExportRequest& request) {
+  for (const auto& rs : request.resource_spans()) {
+    for (const auto& ss : rs.scope_spans()) {
+      for (const auto& span : ss.spans()) {
+        if (invalid_reason(span) != nullptr) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch) {
+  long rejected = 0;
+  std::string reason;
+  if (any_invalid(batch.request())) rejected = remove_invalid(batch.mutable_request(), reason);
+  ConsumeResult result = ConsumeResult::ok();
+  if (batch.span_count() > 0) result = next.consume(std::move(batch));
+  if (rejected > 0 && result.is_ok()) {
+    result.rejected_spans = rejected;
+    result.message = std::to_string(rejected) + " spans rejected: " + reason;
+  }
+  return result;
+}
+
+OtlpReceiver::OtlpReceiver(const CreateSettings& settings, const Config& config,
+                           TraceConsumer& next)
+    : settings_(settings), config_(config), next_(next) {}
+
+OtlpReceiver::~OtlpReceiver() {
+  shutdown(std::chrono::steady_clock::now());
+}
+
+void OtlpReceiver::start(Host&) {
+  const std::string id = settings_.id.to_string();
+  if (config_.grpc) {
+    grpc_ = std::make_unique<GrpcServer>(id, *config_.grpc, next_);
+    const auto port = grpc_->start();
+    settings_.logger->info("receiver {} listening protocol=grpc endpoint={}:{}", id,
+                           config_.grpc->endpoint.host, port);
+  }
+  if (config_.http) {
+    http_ = std::make_unique<HttpReceiver>(id, *config_.http, next_, settings_.logger);
+    const auto port = http_->start();
+    settings_.logger->info("receiver {} listening protocol=http endpoint={}:{}", id,
+                           config_.http->endpoint.host, port);
+  }
+}
+
+void OtlpReceiver::shutdown(Deadline deadline) {
+  if (http_) http_->stop(deadline);
+  if (grpc_) grpc_->stop(deadline);
+  http_.reset();
+  grpc_.reset();
+}
+
+}  // namespace spanflow::receivers::otlp

@@ -1,0 +1,40 @@
+// The `otlp` receiver: OTLP/gRPC (TraceService/Export) and OTLP/HTTP (POST /v1/traces).
+//
+// Each request is decoded once into a fresh TraceBatch arena and handed to the pipeline on
+// the serving thread; the reply says what the pipeline said (see to_grpc / http_status).
+#pragma once
+
+#include <memory>
+
+#include "core/component.h"
+#include "core/factory.h"
+#include "receivers/otlp/config.h"
+
+namespace spanflow::receivers::otlp {
+
+class GrpcServer;
+class HttpReceiver;
+
+class OtlpReceiver final : public Receiver {
+ public:
+  OtlpReceiver(const CreateSettings& settings, const Config& config, TraceConsumer& next);
+  ~OtlpReceiver() override;
+
+  void start(Host& host) override;
+  void shutdown(Deadline deadline) override;
+
+ private:
+  CreateSettings settings_;
+  Config config_;
+  TraceConsumer& next_;
+  std::unique_ptr<GrpcServer> grpc_;
+  std::unique_ptr<HttpReceiver> http_;
+};
+
+// Removes spans whose ids cannot be valid (trace id not 16 bytes or all zero, span id not 8
+// bytes or all zero, parent id neither empty nor 8 bytes), then hands the rest to `next`.
+// The result's rejected_spans and message report what was removed (OTLP partial success).
+// A request with no spans succeeds without reaching the pipeline.
+ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch);
+
+}  // namespace spanflow::receivers::otlp

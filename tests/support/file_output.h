@@ -1,0 +1,23 @@
+// Reads what the file exporter wrote.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/otlp.h"
+
+namespace spanflow::testing {
+
+// Each line decoded as OTLP/JSON; throws on a line that does not decode.
+std::vector<otlp::ExportRequest> read_json_lines(const std::string& path);
+// Every span in the requests by span id, with the resource and scope it came under.
+struct SpanRecord {
+  otlp::Span span;
+  otlp::Resource resource;
+  otlp::Scope scope;
+};
+std::map<std::string, SpanRecord> spans_by_id(const std::vector<otlp::ExportRequest>& requests);
+std::size_t span_total(const std::vector<otlp::ExportRequest>& requests);
+
+}  // namespace spanflow::testing
