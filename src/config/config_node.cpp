@@ -279,7 +279,7 @@ void ConfigNode::read(std::string_view key, std::vector<std::string>& out) {
     if (item.kind == Kind::kScalar) {
       items.push_back(item.scalar);
     } else {
-      errors_->error(item.mark, child_path(key) + "::" + std::to_string(i),
+      errors_->error(item.mark, child_path(key) + "[" + std::to_string(i) + "]",
                      mismatch("a string", item));
       ok = false;
     }
@@ -325,7 +325,7 @@ std::vector<ConfigNode> ConfigNode::items() {
     return out;
   }
   for (std::size_t i = 0; i < value_->seq.size(); ++i) {
-    out.emplace_back(value_->seq[i], child_path(std::to_string(i)), *errors_);
+    out.emplace_back(value_->seq[i], path_ + "[" + std::to_string(i) + "]", *errors_);
   }
   return out;
 }

@@ -23,7 +23,9 @@ struct TraceBatch::Payload {
 
 TraceBatch::TraceBatch() : payload_(std::make_shared<Payload>()) {}
 
-const otlp::ExportRequest& TraceBatch::request() const { return *payload_->request; }
+const otlp::ExportRequest& TraceBatch::request() const {
+  return *payload_->request;
+}
 
 otlp::ExportRequest& TraceBatch::mutable_request() {
   if (payload_.use_count() > 1) {
@@ -35,7 +37,9 @@ otlp::ExportRequest& TraceBatch::mutable_request() {
   return *payload_->request;
 }
 
-google::protobuf::Arena& TraceBatch::arena() { return payload_->arena; }
+google::protobuf::Arena& TraceBatch::arena() {
+  return payload_->arena;
+}
 
 std::size_t TraceBatch::span_count() const {
   if (span_count_ == kUnknown) span_count_ = count_spans(*payload_->request);

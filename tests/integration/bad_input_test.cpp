@@ -1,5 +1,6 @@
 // Bad input gets the right status, and the daemon keeps serving everyone else.
 #include <arpa/inet.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <signal.h>

@@ -349,7 +349,7 @@ TEST_CASE("a list item that is not a string is an error at the item") {
   batch.read("receivers", receivers);
   CHECK(receivers == std::vector<std::string>{"kept"});
   CHECK(doc.report() ==
-        "c.yaml:5:9: error: processors::batch::receivers::1: expected a string, found a map\n");
+        "c.yaml:5:9: error: processors::batch::receivers[1]: expected a string, found a map\n");
 }
 
 TEST_CASE("read_enum accepts an allowed value") {
@@ -495,7 +495,7 @@ TEST_CASE("items lists a list's children with indexed paths") {
   std::vector<ConfigNode> items = headers->items();
   REQUIRE(items.size() == 2);
   CHECK(items[0].as_string() == "a");
-  CHECK(items[1].path() == "headers::1");
+  CHECK(items[1].path() == "headers[1]");
   CHECK(items[1].kind() == Kind::kMap);
   CHECK(items[1].mark().line == 3);
   CHECK(doc.report().empty());

@@ -71,10 +71,12 @@ service:
     traces: {receivers: [otlp], exporters: [fille]}
 )");
   CHECK(p.errors.has_errors());
-  CHECK(p.report.find("test.yaml:4:3: error: exporters: unknown exporter type 'googlecloud' "
-                      "(spanflow has: debug, file, logging)") != std::string::npos);
-  CHECK(p.report.find("test.yaml:6:3: error: exporters: unknown exporter type 'fille' (did you "
-                      "mean 'file'? spanflow has: debug, file, logging)") != std::string::npos);
+  CHECK(p.report.find(
+            "test.yaml:4:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
+            "(spanflow has: debug, file, logging)") != std::string::npos);
+  CHECK(p.report.find(
+            "test.yaml:6:3: error: exporters::fille: unknown exporter type 'fille' (did you "
+            "mean 'file'? spanflow has: debug, file, logging)") != std::string::npos);
 }
 
 TEST_CASE("a pipeline naming an undefined component is an error at the reference") {
@@ -88,7 +90,7 @@ service:
       receivers: [otlp/2]
       exporters: [file]
 )");
-  CHECK(p.report.find("test.yaml:8:18: error: service::pipelines::traces::receivers[0]: "
+  CHECK(p.report.find("test.yaml:8:19: error: service::pipelines::traces::receivers[0]: "
                       "references receiver 'otlp/2' which is not defined under 'receivers' "
                       "(did you mean 'otlp'?)") != std::string::npos);
 }
@@ -174,7 +176,7 @@ service:
   pipelines:
     traces: {receivers: [otlp], exporters: [file]}
 )");
-  CHECK(p.report.find("test.yaml:5:19: error: receivers::otlp::protocols::grpc::endpoint: "
+  CHECK(p.report.find("test.yaml:5:9: error: receivers::otlp::protocols::grpc::endpoint: "
                       "expected an endpoint as host:port") != std::string::npos);
   CHECK(p.report.find("test.yaml:6:32: error: receivers::otlp::protocols::grpc::max_recv_msg_"
                       "size_mib: expected") != std::string::npos);
