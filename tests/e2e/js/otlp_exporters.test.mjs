@@ -55,7 +55,7 @@ service:
 async function sendTrace(service, exporter) {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service, 'deployment.environment': 'e2e' }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('spanflow-e2e', '1.2.3');
   const root = tracer.startSpan('GET /api/items', {
