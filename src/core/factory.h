@@ -13,6 +13,7 @@
 
 #include "config/config_node.h"
 #include "core/component.h"
+#include "telemetry/metrics.h"
 
 namespace spanflow {
 
@@ -23,6 +24,7 @@ std::string_view to_string(ComponentKind kind);
 struct CreateSettings {
   ComponentId id;
   std::shared_ptr<spdlog::logger> logger;
+  telemetry::Metrics* metrics = nullptr;  // outlives every component; never null in the daemon
 };
 
 // A parsed, validated config of some component type.

@@ -13,9 +13,12 @@ const F& factory_of(const ComponentSection& section) {
 
 }  // namespace
 
-Graph::Graph(const ServiceConfig& config, std::shared_ptr<spdlog::logger> logger)
+Graph::Graph(const ServiceConfig& config, std::shared_ptr<spdlog::logger> logger,
+             telemetry::Metrics& metrics)
     : logger_(std::move(logger)) {
-  const auto settings = [&](const ComponentId& id) { return CreateSettings{id, logger_}; };
+  const auto settings = [&](const ComponentId& id) {
+    return CreateSettings{id, logger_, &metrics};
+  };
 
   for (const auto& p : config.pipelines) {
     for (const auto& id : p.exporters) {

@@ -21,7 +21,8 @@ namespace spanflow::service {
 class Graph {
  public:
   // Creates every component; throws std::runtime_error when one cannot be created.
-  Graph(const ServiceConfig& config, std::shared_ptr<spdlog::logger> logger);
+  Graph(const ServiceConfig& config, std::shared_ptr<spdlog::logger> logger,
+        telemetry::Metrics& metrics);
   ~Graph();
   Graph(const Graph&) = delete;
   Graph& operator=(const Graph&) = delete;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "net/http_server.h"
 #include "service/graph.h"
 #include "service/service_config.h"
 
@@ -26,10 +27,16 @@ class Service final : public Host {
   void shutdown();
 
   bool pipelines_ready() const override { return ready_.load(std::memory_order_acquire); }
+  const telemetry::Metrics& metrics() const { return metrics_; }
 
  private:
+  void start_metrics_server();
+
   std::shared_ptr<spdlog::logger> logger_;
   std::chrono::nanoseconds shutdown_timeout_;
+  telemetry::Metrics metrics_;
+  telemetry::MetricsConfig metrics_config_;
+  std::unique_ptr<net::HttpServer> metrics_server_;
   std::vector<std::pair<ComponentId, std::unique_ptr<Extension>>> extensions_;
   std::size_t extensions_started_ = 0;
   Graph graph_;

@@ -149,6 +149,10 @@ ServiceConfig parse_service_config(const config::ConfigValue& root, const Regist
         sc.logs = telemetry::LogsConfig::parse(*logs);
         logs->finish();
       }
+      if (auto metrics = telemetry->child("metrics")) {
+        sc.metrics = telemetry::MetricsConfig::parse(*metrics);
+        metrics->finish();
+      }
       telemetry->finish();
     }
     service->read("shutdown_timeout", sc.shutdown_timeout);

@@ -12,6 +12,7 @@
 #include "core/factory.h"
 #include "service/registry.h"
 #include "telemetry/logging.h"
+#include "telemetry/metrics_config.h"
 
 namespace spanflow::service {
 
@@ -36,6 +37,7 @@ struct ServiceConfig {
   std::vector<ComponentId> service_extensions;  // started in this order
   std::vector<PipelineConfig> pipelines;
   telemetry::LogsConfig logs;
+  telemetry::MetricsConfig metrics;
   std::chrono::nanoseconds shutdown_timeout = std::chrono::seconds(10);
 };
 

@@ -184,6 +184,11 @@ TEST_CASE("spans with invalid ids are rejected as a partial success") {
   CHECK(response.partial_success().rejected_spans() == 1);
   CHECK(response.partial_success().error_message() ==
         "1 spans rejected: trace_id must be 16 bytes, not all zero");
+  const auto metrics = HttpClient(daemon.metrics_port()).request("GET", "/metrics").body;
+  CHECK(metrics.find("otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport="
+                     "\"http\"} 2\n") != std::string::npos);
+  CHECK(metrics.find("otelcol_receiver_refused_spans_total{receiver=\"otlp\",transport="
+                     "\"http\"} 1\n") != std::string::npos);
   REQUIRE(daemon.stop(SIGTERM) == 0);
   CHECK(span_total(read_json_lines(path)) == 2);
 }

@@ -132,6 +132,7 @@ TEST_CASE("a port already in use fails start with the endpoint named, exit 1") {
 exporters:
   debug:
 service:
+  telemetry: {metrics: {level: none}}
   pipelines:
     traces: {receivers: [otlp], exporters: [debug]}
 )";
@@ -144,6 +145,7 @@ service:
 exporters:
   debug:
 service:
+  telemetry: {metrics: {level: none}}
   pipelines:
     traces: {receivers: [otlp], exporters: [debug]}
 )");

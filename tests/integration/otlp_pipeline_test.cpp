@@ -236,6 +236,13 @@ service:
   HttpClient http(daemon.http_port("otlp/second"));
   REQUIRE(http.post("/v1/traces", second.SerializeAsString(), "application/x-protobuf").status ==
           200);
+  const auto metrics = HttpClient(daemon.metrics_port()).request("GET", "/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(metrics.body.find("otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport="
+                          "\"grpc\"} 3\n") != std::string::npos);
+  CHECK(metrics.body.find("otelcol_receiver_accepted_spans_total{receiver=\"otlp/second\","
+                          "transport=\"http\"} 4\n") != std::string::npos);
+  CHECK(metrics.body.find("otelcol_process_memory_rss_bytes ") != std::string::npos);
   REQUIRE(daemon.stop(SIGTERM) == 0);
   for (const auto& path : {a, b}) {
     INFO(path);

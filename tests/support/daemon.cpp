@@ -46,11 +46,15 @@ int exit_code(int status) {
 Daemon::Daemon(const std::string& config_yaml, std::map<std::string, std::string> env,
                std::chrono::milliseconds ready_timeout) {
   const std::string config = dir_.write("config.yaml", config_yaml);
+  // Self-metrics on a free port, so daemons never collide on 8888; a test's own
+  // service::telemetry::metrics settings win (later files override).
+  const std::string overlay =
+      dir_.write("metrics.yaml", "service: {telemetry: {metrics: {address: '127.0.0.1:0'}}}\n");
   log_path_ = dir_.file("spanflow.log");
-  pid_ = spawn({SPANFLOW_BINARY, "--config", config}, env, log_path_);
+  pid_ = spawn({SPANFLOW_BINARY, "--config", overlay, "--config", config}, env, log_path_);
   const auto deadline = std::chrono::steady_clock::now() + ready_timeout;
   const std::regex listening(
-      R"((receiver|extension) (\S+) listening (?:protocol=(\w+) )?endpoint=\S*:(\d+))");
+      R"((receiver|extension|telemetry) (\S+) listening (?:protocol=(\w+) )?endpoint=\S*:(\d+))");
   for (;;) {
     const std::string text = log();
     if (text.find("everything is ready") != std::string::npos) {

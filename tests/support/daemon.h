@@ -31,6 +31,7 @@ class Daemon {
   std::uint16_t grpc_port(const std::string& receiver = "otlp") const;
   std::uint16_t http_port(const std::string& receiver = "otlp") const;
   std::uint16_t extension_port(const std::string& extension) const;
+  std::uint16_t metrics_port() const { return port_of("telemetry metrics"); }
 
   // Sends `signal` and waits for the exit; returns the exit code (128+signal if killed).
   int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(20));

@@ -38,7 +38,8 @@ grpc::Status unavailable(const ConsumeResult& result) {
 class GrpcServer::Service final
     : public TraceService::WithRawCallbackMethod_Export<TraceService::Service> {
  public:
-  explicit Service(TraceConsumer& next) : next_(next) {}
+  Service(TraceConsumer& next, telemetry::Metrics& metrics, const std::string& id)
+      : next_(next), counters_(metrics, id, "grpc") {}
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -58,7 +59,7 @@ class GrpcServer::Service final
       return {grpc::StatusCode::INVALID_ARGUMENT,
               "cannot decode ExportTraceServiceRequest: invalid protobuf"};
     }
-    const ConsumeResult result = deliver(next_, std::move(batch));
+    const ConsumeResult result = deliver(next_, std::move(batch), counters_);
     switch (result.kind) {
       case ConsumeResult::Kind::kOk:
         break;
@@ -78,10 +79,14 @@ class GrpcServer::Service final
   }
 
   TraceConsumer& next_;
+  TransportCounters counters_;
 };
 
-GrpcServer::GrpcServer(std::string id, const GrpcConfig& config, TraceConsumer& next)
-    : id_(std::move(id)), config_(config), service_(std::make_unique<Service>(next)) {}
+GrpcServer::GrpcServer(std::string id, const GrpcConfig& config, TraceConsumer& next,
+                       telemetry::Metrics& metrics)
+    : id_(std::move(id)),
+      config_(config),
+      service_(std::make_unique<Service>(next, metrics, id_)) {}
 
 GrpcServer::~GrpcServer() {
   stop(std::chrono::steady_clock::now());

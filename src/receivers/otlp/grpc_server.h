@@ -8,6 +8,7 @@
 
 #include "core/component.h"
 #include "receivers/otlp/config.h"
+#include "telemetry/metrics.h"
 
 namespace grpc {
 class Server;
@@ -17,7 +18,8 @@ namespace spanflow::receivers::otlp {
 
 class GrpcServer {
  public:
-  GrpcServer(std::string id, const GrpcConfig& config, TraceConsumer& next);
+  GrpcServer(std::string id, const GrpcConfig& config, TraceConsumer& next,
+             telemetry::Metrics& metrics);
   ~GrpcServer();
   GrpcServer(const GrpcServer&) = delete;
   GrpcServer& operator=(const GrpcServer&) = delete;

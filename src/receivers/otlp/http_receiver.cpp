@@ -68,9 +68,10 @@ constexpr int kUnavailable = 14;
 }  // namespace
 
 HttpReceiver::HttpReceiver(std::string id, const HttpConfig& config, TraceConsumer& next,
-                           std::shared_ptr<spdlog::logger> logger)
+                           std::shared_ptr<spdlog::logger> logger, telemetry::Metrics& metrics)
     : config_(config),
       next_(next),
+      counters_(metrics, id, "http"),
       server_(
           "receiver " + id, net::HttpServerOptions{config.endpoint, config.max_request_body_size},
           [this](net::HttpRequest& request) { return handle(request); }, std::move(logger)) {}
@@ -141,7 +142,7 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
                            "cannot decode ExportTraceServiceRequest: invalid protobuf");
   }
 
-  const ConsumeResult result = deliver(next_, std::move(batch));
+  const ConsumeResult result = deliver(next_, std::move(batch), counters_);
   switch (result.kind) {
     case ConsumeResult::Kind::kOk:
       break;

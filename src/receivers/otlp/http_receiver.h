@@ -11,13 +11,14 @@
 #include "core/component.h"
 #include "net/http_server.h"
 #include "receivers/otlp/config.h"
+#include "receivers/otlp/otlp_receiver.h"
 
 namespace spanflow::receivers::otlp {
 
 class HttpReceiver {
  public:
   HttpReceiver(std::string id, const HttpConfig& config, TraceConsumer& next,
-               std::shared_ptr<spdlog::logger> logger);
+               std::shared_ptr<spdlog::logger> logger, telemetry::Metrics& metrics);
 
   std::uint16_t start();
   void stop(Deadline deadline);
@@ -28,6 +29,7 @@ class HttpReceiver {
  private:
   HttpConfig config_;
   TraceConsumer& next_;
+  TransportCounters counters_;
   net::HttpServer server_;
 };
 

@@ -59,12 +59,25 @@ bool any_invalid(const spanflow::otlp::ExportRequest& request) {
 
 }  // namespace
 
-ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch) {
+TransportCounters::TransportCounters(telemetry::Metrics& metrics, const std::string& receiver,
+                                     const std::string& transport)
+    : accepted(metrics.counter("otelcol_receiver_accepted_spans_total",
+                               "Spans successfully pushed into the pipeline",
+                               {{"receiver", receiver}, {"transport", transport}})),
+      refused(metrics.counter("otelcol_receiver_refused_spans_total",
+                              "Spans that could not be pushed into the pipeline",
+                              {{"receiver", receiver}, {"transport", transport}})) {}
+
+ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch, TransportCounters& counters) {
   long rejected = 0;
   std::string reason;
   if (any_invalid(batch.request())) rejected = remove_invalid(batch.mutable_request(), reason);
+  counters.refused.add(static_cast<std::uint64_t>(rejected));
   ConsumeResult result = ConsumeResult::ok();
-  if (batch.span_count() > 0) result = next.consume(std::move(batch));
+  if (const auto spans = batch.span_count(); spans > 0) {
+    result = next.consume(std::move(batch));
+    (result.is_ok() ? counters.accepted : counters.refused).add(spans);
+  }
   if (rejected > 0 && result.is_ok()) {
     result.rejected_spans = rejected;
     result.message = std::to_string(rejected) + " spans rejected: " + reason;
@@ -83,13 +96,14 @@ OtlpReceiver::~OtlpReceiver() {
 void OtlpReceiver::start(Host&) {
   const std::string id = settings_.id.to_string();
   if (config_.grpc) {
-    grpc_ = std::make_unique<GrpcServer>(id, *config_.grpc, next_);
+    grpc_ = std::make_unique<GrpcServer>(id, *config_.grpc, next_, *settings_.metrics);
     const auto port = grpc_->start();
     settings_.logger->info("receiver {} listening protocol=grpc endpoint={}:{}", id,
                            config_.grpc->endpoint.host, port);
   }
   if (config_.http) {
-    http_ = std::make_unique<HttpReceiver>(id, *config_.http, next_, settings_.logger);
+    http_ = std::make_unique<HttpReceiver>(id, *config_.http, next_, settings_.logger,
+                                           *settings_.metrics);
     const auto port = http_->start();
     settings_.logger->info("receiver {} listening protocol=http endpoint={}:{}", id,
                            config_.http->endpoint.host, port);

@@ -9,6 +9,7 @@
 #include "core/component.h"
 #include "core/factory.h"
 #include "receivers/otlp/config.h"
+#include "telemetry/metrics.h"
 
 namespace spanflow::receivers::otlp {
 
@@ -31,10 +32,18 @@ class OtlpReceiver final : public Receiver {
   std::unique_ptr<HttpReceiver> http_;
 };
 
+// The Collector's receiver counters for one transport (grpc or http).
+struct TransportCounters {
+  TransportCounters(telemetry::Metrics& metrics, const std::string& receiver,
+                    const std::string& transport);
+  telemetry::Counter& accepted;  // spans the pipeline took
+  telemetry::Counter& refused;   // spans refused by the pipeline or rejected as invalid
+};
+
 // Removes spans whose ids cannot be valid (trace id not 16 bytes or all zero, span id not 8
 // bytes or all zero, parent id neither empty nor 8 bytes), then hands the rest to `next`.
 // The result's rejected_spans and message report what was removed (OTLP partial success).
 // A request with no spans succeeds without reaching the pipeline.
-ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch);
+ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch, TransportCounters& counters);
 
 }  // namespace spanflow::receivers::otlp

@@ -56,7 +56,8 @@ TEST_CASE("every component type passes the lifecycle contract") {
         testing::TempDir dir;
         const Factory& factory = *registry.find(kind, type);
         const auto config = parse(factory, minimal_config(factory.type(), dir));
-        const CreateSettings settings{ComponentId{type, ""}, logger};
+        telemetry::Metrics metrics;
+        const CreateSettings settings{ComponentId{type, ""}, logger, &metrics};
         testing::TraceSink sink;
         TestHost host;
         const auto make = [&]() -> std::unique_ptr<Component> {

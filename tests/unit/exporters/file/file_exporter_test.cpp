@@ -22,9 +22,10 @@ class NoHost final : public Host {
   bool pipelines_ready() const override { return true; }
 };
 
-CreateSettings settings() {
-  return {ComponentId{"file", ""}, std::make_shared<spdlog::logger>(
-                                       "test", std::make_shared<spdlog::sinks::null_sink_mt>())};
+CreateSettings settings(telemetry::Metrics& metrics) {
+  return {ComponentId{"file", ""},
+          std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()),
+          &metrics};
 }
 
 TraceBatch batch_of(int spans, std::uint64_t first = 1) {
@@ -44,7 +45,8 @@ TEST_CASE("the file exporter writes one OTLP/JSON request per line and flushes o
   Config config;
   config.path = dir.file("out.jsonl");
   config.flush_interval = std::chrono::hours(1);  // only shutdown flushes
-  FileExporter exporter(settings(), config);
+  telemetry::Metrics metrics;
+  FileExporter exporter(settings(metrics), config);
   NoHost host;
   exporter.start(host);
   CHECK(exporter.consume(batch_of(2)).is_ok());
@@ -61,7 +63,8 @@ TEST_CASE("the flush interval writes buffered data without a shutdown") {
   Config config;
   config.path = dir.file("out.jsonl");
   config.flush_interval = std::chrono::milliseconds(20);
-  FileExporter exporter(settings(), config);
+  telemetry::Metrics metrics;
+  FileExporter exporter(settings(metrics), config);
   NoHost host;
   exporter.start(host);
   CHECK(exporter.consume(batch_of(1)).is_ok());
@@ -79,7 +82,8 @@ TEST_CASE("proto format writes each request with a 4-byte big-endian length pref
   Config config;
   config.path = dir.file("out.pb");
   config.format = "proto";
-  FileExporter exporter(settings(), config);
+  telemetry::Metrics metrics;
+  FileExporter exporter(settings(metrics), config);
   NoHost host;
   exporter.start(host);
   const auto request = make_request(4);
@@ -104,7 +108,8 @@ TEST_CASE("rotation moves full files aside and keeps at most max_backups") {
   config.rotation.emplace();
   config.rotation->max_megabytes = 1;
   config.rotation->max_backups = 2;
-  FileExporter exporter(settings(), config);
+  telemetry::Metrics metrics;
+  FileExporter exporter(settings(metrics), config);
   NoHost host;
   exporter.start(host);
   // ~6 MiB in total: several rotations.
@@ -136,7 +141,8 @@ TEST_CASE("rotation moves full files aside and keeps at most max_backups") {
 TEST_CASE("a file that cannot be opened fails start with the path and the reason") {
   Config config;
   config.path = "/nonexistent-dir/spanflow/out.jsonl";
-  FileExporter exporter(settings(), config);
+  telemetry::Metrics metrics;
+  FileExporter exporter(settings(metrics), config);
   NoHost host;
   CHECK_THROWS_WITH(exporter.start(host),
                     "exporter file: cannot open /nonexistent-dir/spanflow/out.jsonl: No such file "
