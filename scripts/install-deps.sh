@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libyaml-cpp-dev libspdlog-dev catch2 libboost-dev zlib1g-dev
+  libyaml-cpp-dev libspdlog-dev catch2 libboost-dev zlib1g-dev libssl-dev
   curl python3
 )
 missing=()
