@@ -38,11 +38,29 @@ class Gauge {
   std::atomic<std::int64_t> value_{0};
 };
 
+// A fixed-bucket histogram; observe() is a few relaxed atomic adds.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void observe(double v);
+  const std::vector<double>& bounds() const { return bounds_; }
+  // Cumulative counts per bound (Prometheus "le" semantics), then +Inf.
+  std::vector<std::uint64_t> cumulative() const;
+  double sum() const;
+
+ private:
+  std::vector<double> bounds_;
+  std::deque<std::atomic<std::uint64_t>> counts_;  // one per bound, plus +Inf
+  std::atomic<std::uint64_t> sum_bits_{0};         // double stored as bits
+};
+
 class Metrics {
  public:
   // `name` is the full Prometheus name, e.g. "otelcol_receiver_accepted_spans_total".
   Counter& counter(const std::string& name, const std::string& help, Labels labels = {});
   Gauge& gauge(const std::string& name, const std::string& help, Labels labels = {});
+  Histogram& histogram(const std::string& name, const std::string& help, std::vector<double> bounds,
+                       Labels labels = {});
 
   // The value of a registered instrument, or 0 (for tests).
   double value(const std::string& name, const Labels& labels = {}) const;
@@ -50,16 +68,20 @@ class Metrics {
   std::string prometheus_text() const;
 
  private:
+  enum class Kind { kCounter, kGauge, kHistogram };
   struct Family {
     std::string help;
-    bool is_counter = true;
-    std::map<Labels, std::size_t> series;  // labels -> index into counters_/gauges_
+    Kind kind = Kind::kCounter;
+    std::map<Labels, std::size_t> series;  // labels -> index into the kind's deque
   };
+  std::size_t series_index(const std::string& name, const std::string& help, Kind kind,
+                           Labels labels, std::size_t next_index, bool& inserted);
 
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;
   std::deque<Counter> counters_;
   std::deque<Gauge> gauges_;
+  std::deque<Histogram> histograms_;
 };
 
 }  // namespace spanflow::telemetry

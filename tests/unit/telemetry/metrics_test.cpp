@@ -39,3 +39,21 @@ TEST_CASE("a name cannot be both a counter and a gauge") {
   metrics.counter("x_total", "h");
   CHECK_THROWS_AS(metrics.gauge("x_total", "h"), std::logic_error);
 }
+
+TEST_CASE("histograms render cumulative buckets, sum and count") {
+  Metrics metrics;
+  auto& h = metrics.histogram("otelcol_processor_batch_batch_send_size", "Batch sizes", {10, 100},
+                              {{"processor", "batch"}});
+  h.observe(5);
+  h.observe(10);
+  h.observe(50);
+  h.observe(1000);
+  CHECK(metrics.prometheus_text() ==
+        "# HELP otelcol_processor_batch_batch_send_size Batch sizes\n"
+        "# TYPE otelcol_processor_batch_batch_send_size histogram\n"
+        "otelcol_processor_batch_batch_send_size_bucket{processor=\"batch\",le=\"10\"} 2\n"
+        "otelcol_processor_batch_batch_send_size_bucket{processor=\"batch\",le=\"100\"} 3\n"
+        "otelcol_processor_batch_batch_send_size_bucket{processor=\"batch\",le=\"+Inf\"} 4\n"
+        "otelcol_processor_batch_batch_send_size_sum{processor=\"batch\"} 1065\n"
+        "otelcol_processor_batch_batch_send_size_count{processor=\"batch\"} 4\n");
+}

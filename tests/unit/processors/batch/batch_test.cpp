@@ -1,0 +1,268 @@
+#include <spdlog/sinks/null_sink.h>
+
+#include <catch.hpp>
+#include <thread>
+
+#include "config/yaml_document.h"
+#include "processors/batch/batch_processor.h"
+#include "processors/batch/merge.h"
+#include "support/spans.h"
+#include "support/trace_sink.h"
+
+using namespace spanflow;
+using namespace spanflow::processors::batch;
+using spanflow::testing::make_request;
+using spanflow::testing::TraceSink;
+
+namespace {
+
+class NoHost final : public Host {
+ public:
+  bool pipelines_ready() const override { return true; }
+};
+
+TraceBatch batch_of(int spans, std::uint64_t first = 1, const std::string& service = "checkout") {
+  TraceBatch batch;
+  batch.mutable_request() = make_request(spans, first, service);
+  return batch;
+}
+
+struct Fixture {
+  telemetry::Metrics metrics;
+  NoHost host;
+  CreateSettings settings{
+      ComponentId{"batch", ""},
+      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()),
+      &metrics};
+};
+
+// Refuses the first `refusals` batches (retryable, or permanent), then keeps what it gets.
+class Refusing final : public TraceConsumer {
+ public:
+  Refusing(int refusals, bool permanent) : left_(refusals), permanent_(permanent) {}
+  ConsumeResult consume(TraceBatch&& batch) override {
+    std::lock_guard lock(mu_);
+    ++calls_;
+    if (left_ != 0) {
+      if (left_ > 0) --left_;
+      return permanent_ ? ConsumeResult::permanent("no") : ConsumeResult::retryable("busy");
+    }
+    spans_ += batch.span_count();
+    return ConsumeResult::ok();
+  }
+  std::size_t spans() {
+    std::lock_guard lock(mu_);
+    return spans_;
+  }
+  int calls() {
+    std::lock_guard lock(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  int left_;
+  bool permanent_;
+  int calls_ = 0;
+  std::size_t spans_ = 0;
+};
+
+template <class F>
+bool eventually(F condition) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
+Deadline in(std::chrono::milliseconds d) {
+  return std::chrono::steady_clock::now() + d;
+}
+
+}  // namespace
+
+TEST_CASE("merging keeps one ResourceSpans per resource and one ScopeSpans per scope") {
+  std::vector<TraceBatch> batches;
+  batches.push_back(batch_of(2, 1, "checkout"));
+  batches.push_back(batch_of(3, 10, "checkout"));
+  batches.push_back(batch_of(1, 20, "payments"));
+  const TraceBatch merged = merge(std::move(batches));
+  const auto& request = merged.request();
+  REQUIRE(request.resource_spans_size() == 2);
+  REQUIRE(request.resource_spans(0).scope_spans_size() == 1);
+  CHECK(request.resource_spans(0).scope_spans(0).spans_size() == 5);
+  CHECK(request.resource_spans(0).scope_spans(0).spans(2).name() == "span-10");
+  CHECK(request.resource_spans(1).resource().attributes(0).value().string_value() == "payments");
+  CHECK(request.resource_spans(1).scope_spans(0).scope().name() == "spanflow.test");
+  CHECK(merged.span_count() == 6);
+}
+
+TEST_CASE("splitting cuts a batch into parts of at most max spans, keeping headers and order") {
+  std::vector<TraceBatch> batches;
+  batches.push_back(batch_of(6, 1, "a"));
+  batches.push_back(batch_of(4, 100, "b"));
+  auto parts = split(merge(std::move(batches)), 3);
+  REQUIRE(parts.size() == 4);
+  std::vector<std::string> names;
+  for (const auto& part : parts) {
+    CHECK(part.span_count() <= 3);
+    for (const auto& rs : part.request().resource_spans()) {
+      CHECK(rs.resource().attributes_size() == 1);
+      for (const auto& ss : rs.scope_spans()) {
+        CHECK(ss.scope().name() == "spanflow.test");
+        for (const auto& s : ss.spans()) names.push_back(s.name());
+      }
+    }
+  }
+  CHECK(names == std::vector<std::string>{"span-1", "span-2", "span-3", "span-4", "span-5",
+                                          "span-6", "span-100", "span-101", "span-102",
+                                          "span-103"});
+  CHECK(split(batch_of(3), 3).size() == 1);
+  CHECK(split(batch_of(30), 0).size() == 1);
+}
+
+TEST_CASE("reaching send_batch_size sends one merged batch without waiting for the timeout") {
+  Fixture f;
+  TraceSink sink;
+  Config config;
+  config.send_batch_size = 10;
+  config.timeout = std::chrono::hours(1);
+  BatchProcessor batch(f.settings, config, sink);
+  batch.start(f.host);
+  CHECK(batch.consume(batch_of(4, 1)).is_ok());
+  CHECK(batch.consume(batch_of(4, 10)).is_ok());
+  CHECK(sink.batches().empty());
+  CHECK(batch.consume(batch_of(4, 20)).is_ok());
+  REQUIRE(eventually([&] { return sink.span_count() == 12; }));
+  CHECK(sink.batches().size() == 1);
+  CHECK(f.metrics.value("otelcol_processor_batch_batch_size_trigger_send_total",
+                        {{"processor", "batch"}}) == 1);
+  batch.shutdown(in(std::chrono::seconds(1)));
+}
+
+TEST_CASE("the timeout sends a partial batch") {
+  Fixture f;
+  TraceSink sink;
+  Config config;
+  config.send_batch_size = 1000;
+  config.timeout = std::chrono::milliseconds(20);
+  BatchProcessor batch(f.settings, config, sink);
+  batch.start(f.host);
+  CHECK(batch.consume(batch_of(5)).is_ok());
+  REQUIRE(eventually([&] { return sink.span_count() == 5; }));
+  CHECK(f.metrics.value("otelcol_processor_batch_timeout_trigger_send_total",
+                        {{"processor", "batch"}}) == 1);
+  batch.shutdown(in(std::chrono::seconds(1)));
+}
+
+TEST_CASE("timeout 0 sends on the caller's thread, split by send_batch_max_size") {
+  Fixture f;
+  TraceSink sink;
+  Config config;
+  config.send_batch_size = 5;
+  config.send_batch_max_size = 5;
+  config.timeout = std::chrono::nanoseconds(0);
+  BatchProcessor batch(f.settings, config, sink);
+  batch.start(f.host);
+  CHECK(batch.consume(batch_of(12)).is_ok());
+  REQUIRE(sink.batches().size() == 3);
+  CHECK(sink.batches()[0].span_count() == 5);
+  CHECK(sink.batches()[2].span_count() == 2);
+  sink.answer(ConsumeResult::retryable("full"));
+  CHECK(batch.consume(batch_of(1)).kind == ConsumeResult::Kind::kRetryable);
+  batch.shutdown(in(std::chrono::seconds(1)));
+}
+
+TEST_CASE("shutdown sends everything still buffered") {
+  Fixture f;
+  TraceSink sink;
+  Config config;
+  config.timeout = std::chrono::hours(1);
+  BatchProcessor batch(f.settings, config, sink);
+  batch.start(f.host);
+  for (int i = 0; i < 7; ++i) CHECK(batch.consume(batch_of(3, 10 * i + 1)).is_ok());
+  CHECK(sink.batches().empty());
+  batch.shutdown(in(std::chrono::seconds(1)));
+  CHECK(sink.span_count() == 21);
+  CHECK(sink.batches().size() == 1);
+}
+
+TEST_CASE("a batch refused for now is retried until it is taken, not lost") {
+  Fixture f;
+  Refusing next(3, false);
+  Config config;
+  config.send_batch_size = 4;
+  config.timeout = std::chrono::hours(1);
+  BatchProcessor batch(f.settings, config, next);
+  batch.start(f.host);
+  CHECK(batch.consume(batch_of(4)).is_ok());
+  REQUIRE(eventually([&] { return next.spans() == 4; }));
+  CHECK(next.calls() == 4);
+  batch.shutdown(in(std::chrono::seconds(1)));
+}
+
+TEST_CASE("while the next consumer refuses, a full buffer refuses new data with a retry hint") {
+  Fixture f;
+  Refusing next(-1, false);  // refuses forever
+  Config config;
+  config.send_batch_size = 10;
+  config.timeout = std::chrono::hours(1);
+  BatchProcessor batch(f.settings, config, next);
+  batch.start(f.host);
+  ConsumeResult result;
+  int accepted = 0;
+  for (int i = 0; i < 1000 && result.is_ok(); ++i) {
+    result = batch.consume(batch_of(10, 10 * static_cast<std::uint64_t>(i) + 1));
+    if (result.is_ok()) ++accepted;
+  }
+  CHECK(result.kind == ConsumeResult::Kind::kRetryable);
+  CHECK(result.retry_after == std::chrono::seconds(1));
+  CHECK(accepted * 10 <= static_cast<int>(BatchProcessor::kBufferBatches * 10) + 10);
+  // At the shutdown deadline what is still refused is dropped and counted, never silently.
+  const auto before = std::chrono::steady_clock::now();
+  batch.shutdown(in(std::chrono::milliseconds(300)));
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
+  CHECK(f.metrics.value("otelcol_processor_dropped_spans_total",
+                        {{"processor", "batch"}, {"reason", "shutdown_deadline"}}) ==
+        accepted * 10);
+}
+
+TEST_CASE("a batch refused permanently is dropped and counted") {
+  Fixture f;
+  Refusing next(1, true);
+  Config config;
+  config.send_batch_size = 3;
+  config.timeout = std::chrono::hours(1);
+  BatchProcessor batch(f.settings, config, next);
+  batch.start(f.host);
+  CHECK(batch.consume(batch_of(3)).is_ok());
+  REQUIRE(eventually([&] { return next.calls() == 1; }));
+  batch.shutdown(in(std::chrono::seconds(1)));
+  CHECK(f.metrics.value("otelcol_processor_dropped_spans_total",
+                        {{"processor", "batch"}, {"reason", "refused_permanently"}}) == 3);
+}
+
+TEST_CASE("batch config has the Collector's defaults and checks max against size") {
+  config::ConfigErrors errors;
+  SECTION("defaults") {
+    const auto value = config::parse_yaml("{}", "b.yaml", config::process_environment(), errors);
+    config::ConfigNode node(value, "processors::batch", errors);
+    const Config c = Config::parse(node);
+    CHECK(c.send_batch_size == 8192);
+    CHECK(c.timeout == std::chrono::milliseconds(200));
+    CHECK(c.send_batch_max_size == 0);
+    CHECK(c.metadata_cardinality_limit == 1000);
+    CHECK_FALSE(errors.has_errors());
+  }
+  SECTION("max below size") {
+    const auto value = config::parse_yaml("send_batch_size: 2048\nsend_batch_max_size: 1024\n",
+                                          "b.yaml", config::process_environment(), errors);
+    config::ConfigNode node(value, "processors::batch", errors);
+    Config::parse(node);
+    CHECK(errors.report() ==
+          "b.yaml:2:1: error: processors::batch::send_batch_max_size: send_batch_max_size (1024) "
+          "must be greater or equal to send_batch_size (2048)\n");
+  }
+}
