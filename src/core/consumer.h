@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 
+#include "core/memory_budget.h"
 #include "core/trace_batch.h"
 
 namespace spanflow {
@@ -39,6 +40,13 @@ class TraceConsumer {
  public:
   virtual ~TraceConsumer() = default;
   virtual ConsumeResult consume(TraceBatch&& batch) = 0;
+
+  // Admission, before a receiver decodes a request of about `bytes`: a stage that accounts
+  // memory (memory_limiter) reserves room into `out` or refuses (retryable). Others grant
+  // without reserving. The receiver attaches `out` to the decoded batch.
+  virtual ConsumeResult admit(std::uint64_t /*bytes*/, Reservations& /*out*/) {
+    return ConsumeResult::ok();
+  }
 };
 
 }  // namespace spanflow

@@ -19,6 +19,7 @@ struct TraceBatch::Payload {
   }
   google::protobuf::Arena arena;
   otlp::ExportRequest* request;
+  Reservations reservations;
 };
 
 TraceBatch::TraceBatch() : payload_(std::make_shared<Payload>()) {}
@@ -44,6 +45,27 @@ google::protobuf::Arena& TraceBatch::arena() {
 std::size_t TraceBatch::span_count() const {
   if (span_count_ == kUnknown) span_count_ = count_spans(*payload_->request);
   return span_count_;
+}
+
+std::size_t TraceBatch::arena_bytes() const {
+  return payload_->arena.SpaceAllocated();
+}
+
+void TraceBatch::hold(Reservations&& reservations) {
+  for (auto& r : reservations) payload_->reservations.push_back(std::move(r));
+  reservations.clear();
+}
+
+void TraceBatch::take_reservations(TraceBatch& from) {
+  if (from.shared() || from.payload_ == payload_) return;
+  hold(std::move(from.payload_->reservations));
+}
+
+bool TraceBatch::holds_reservation_of(const MemoryBudget& budget) const {
+  for (const auto& r : payload_->reservations) {
+    if (budget.owns(r)) return true;
+  }
+  return false;
 }
 
 std::size_t count_spans(const otlp::ExportRequest& request) {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 
+#include "core/memory_budget.h"
 #include "core/otlp.h"
 
 namespace spanflow {
@@ -36,6 +37,15 @@ class TraceBatch {
   // Spans in the request; counted on demand, cached until the next mutable_request().
   std::size_t span_count() const;
   bool shared() const { return payload_.use_count() > 1; }
+
+  // Bytes the arena has allocated (the decoded request's real memory, block slack included).
+  std::size_t arena_bytes() const;
+  // Memory reservations held for as long as the payload lives.
+  void hold(Reservations&& reservations);
+  // Takes over `from`'s reservations when this batch now holds its data (batch merging);
+  // a shared `from` keeps them.
+  void take_reservations(TraceBatch& from);
+  bool holds_reservation_of(const MemoryBudget& budget) const;
 
  private:
   struct Payload;

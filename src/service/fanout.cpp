@@ -11,4 +11,16 @@ ConsumeResult Fanout::consume(TraceBatch&& batch) {
   return combine(std::move(result), consumers_[last]->consume(std::move(batch)));
 }
 
+ConsumeResult Fanout::admit(std::uint64_t bytes, Reservations& out) {
+  const std::size_t before = out.size();
+  for (auto* consumer : consumers_) {
+    ConsumeResult result = consumer->admit(bytes, out);
+    if (!result.is_ok()) {
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+      return result;
+    }
+  }
+  return ConsumeResult::ok();
+}
+
 }  // namespace spanflow::service

@@ -16,6 +16,8 @@ class Fanout final : public TraceConsumer {
   // Every branch gets the batch, whatever the others answered; the results are combined
   // (the worst kind wins), so a refusing exporter makes the sender retry.
   ConsumeResult consume(TraceBatch&& batch) override;
+  // Every branch must admit; a refusal releases what the others reserved.
+  ConsumeResult admit(std::uint64_t bytes, Reservations& out) override;
 
  private:
   std::vector<TraceConsumer*> consumers_;

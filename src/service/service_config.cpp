@@ -17,9 +17,11 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 // Parses one of receivers/processors/exporters/extensions.
+// Parses one of receivers/processors/exporters/extensions. Ids whose section was reported as
+// broken go to `broken`, so references to them are not reported a second time.
 std::map<ComponentId, ComponentSection> parse_section(ConfigNode& root, std::string_view key,
-                                                      ComponentKind kind,
-                                                      const Registry& registry) {
+                                                      ComponentKind kind, const Registry& registry,
+                                                      std::set<ComponentId>& broken) {
   std::map<ComponentId, ComponentSection> out;
   auto section = root.child(key);
   if (!section) return out;
@@ -37,12 +39,14 @@ std::map<ComponentId, ComponentSection> parse_section(ConfigNode& root, std::str
                           : "did you mean '" + hint + "'? spanflow has: " + join(known);
       section->error_at(
           name, "unknown " + std::string(to_string(kind)) + " type '" + id->type + "'", hint);
+      broken.insert(*id);
       continue;
     }
     config::ConfigValue empty{config::ConfigValue::Kind::kMap, node.mark(), {}, {}, {}};
     ConfigNode typed_node = node.is_null() ? ConfigNode(empty, node.path(), node.errors()) : node;
     if (typed_node.kind() != config::ConfigValue::Kind::kMap) {
       node.error("expected a map of settings, found " + std::string(config::describe(node.kind())));
+      broken.insert(*id);
       continue;
     }
     out.emplace(*id, ComponentSection{*id, factory, factory->parse(typed_node)});
@@ -52,7 +56,8 @@ std::map<ComponentId, ComponentSection> parse_section(ConfigNode& root, std::str
 
 std::vector<ComponentId> parse_ids(ConfigNode& pipeline, std::string_view key,
                                    const std::map<ComponentId, ComponentSection>& defined,
-                                   std::string_view section, std::string_view kind, bool required) {
+                                   const std::set<ComponentId>& broken, std::string_view section,
+                                   std::string_view kind, bool required) {
   std::vector<ComponentId> out;
   auto list = pipeline.child(key);
   if (!list || list->is_null()) {
@@ -77,6 +82,7 @@ std::vector<ComponentId> parse_ids(ConfigNode& pipeline, std::string_view key,
       item.error("invalid component id '" + *text + "'", "expected type or type/name");
       continue;
     }
+    if (broken.contains(*id)) continue;  // its definition already has an error
     if (!defined.contains(*id)) {
       const std::string close = config::did_you_mean(*text, defined_names);
       item.error("references " + std::string(kind) + " '" + *text +
@@ -116,10 +122,11 @@ ServiceConfig parse_service_config(const config::ConfigValue& root, const Regist
     return sc;
   }
   ConfigNode top(root, "", errors);
-  sc.receivers = parse_section(top, "receivers", ComponentKind::kReceiver, registry);
-  sc.processors = parse_section(top, "processors", ComponentKind::kProcessor, registry);
-  sc.exporters = parse_section(top, "exporters", ComponentKind::kExporter, registry);
-  sc.extensions = parse_section(top, "extensions", ComponentKind::kExtension, registry);
+  std::set<ComponentId> broken;
+  sc.receivers = parse_section(top, "receivers", ComponentKind::kReceiver, registry, broken);
+  sc.processors = parse_section(top, "processors", ComponentKind::kProcessor, registry, broken);
+  sc.exporters = parse_section(top, "exporters", ComponentKind::kExporter, registry, broken);
+  sc.extensions = parse_section(top, "extensions", ComponentKind::kExtension, registry, broken);
   if (top.has("connectors")) {
     top.error_at("connectors", "connectors are not supported by spanflow");
   }
@@ -133,6 +140,7 @@ ServiceConfig parse_service_config(const config::ConfigValue& root, const Regist
         const auto text = item.as_string();
         if (!text) continue;
         const auto id = ComponentId::parse(*text);
+        if (id && broken.contains(*id)) continue;  // its definition already has an error
         if (!id || !sc.extensions.contains(*id)) {
           std::vector<std::string> defined;
           for (const auto& [eid, _] : sc.extensions) defined.push_back(eid.to_string());
@@ -172,10 +180,12 @@ ServiceConfig parse_service_config(const config::ConfigValue& root, const Regist
         }
         PipelineConfig p;
         p.name = name;
-        p.receivers = parse_ids(node, "receivers", sc.receivers, "receivers", "receiver", true);
+        p.receivers =
+            parse_ids(node, "receivers", sc.receivers, broken, "receivers", "receiver", true);
         p.processors =
-            parse_ids(node, "processors", sc.processors, "processors", "processor", false);
-        p.exporters = parse_ids(node, "exporters", sc.exporters, "exporters", "exporter", true);
+            parse_ids(node, "processors", sc.processors, broken, "processors", "processor", false);
+        p.exporters =
+            parse_ids(node, "exporters", sc.exporters, broken, "exporters", "exporter", true);
         node.finish();
         used_receivers.insert(p.receivers.begin(), p.receivers.end());
         used_processors.insert(p.processors.begin(), p.processors.end());

@@ -49,7 +49,8 @@ TraceBatch merge(std::vector<TraceBatch>&& batches) {
     std::unordered_map<std::string, otlp::ScopeSpans*> scopes;
   };
   std::unordered_map<std::string, Target> resources;
-  for (const auto& batch : batches) {
+  for (auto& batch : batches) {
+    merged.take_reservations(batch);
     for (const auto& rs : batch.request().resource_spans()) {
       auto [it, fresh] = resources.try_emplace(resource_key(rs));
       if (fresh) it->second.rs = add_resource(out, rs);

@@ -17,13 +17,10 @@ namespace {
 
 using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 
-// UNAVAILABLE with a google.rpc.RetryInfo in grpc-status-details-bin when there is a hint.
+// UNAVAILABLE with a google.rpc.RetryInfo in grpc-status-details-bin (the stage's hint, or 1 s).
 grpc::Status unavailable(const ConsumeResult& result) {
-  if (result.retry_after.count() <= 0) {
-    return {grpc::StatusCode::UNAVAILABLE, result.message};
-  }
   google::rpc::RetryInfo retry;
-  const auto ms = result.retry_after.count();
+  const auto ms = result.retry_after.count() > 0 ? result.retry_after.count() : 1000;
   retry.mutable_retry_delay()->set_seconds(ms / 1000);
   retry.mutable_retry_delay()->set_nanos(static_cast<int>(ms % 1000) * 1'000'000);
   google::rpc::Status status;
@@ -51,6 +48,10 @@ class GrpcServer::Service final
 
  private:
   grpc::Status handle(const grpc::ByteBuffer& request, grpc::ByteBuffer& response) {
+    Reservations held;
+    if (ConsumeResult refusal = admit(next_, request.Length(), held); !refusal.is_ok()) {
+      return unavailable(refusal);
+    }
     TraceBatch batch;
     // ProtoBufferReader reads the slices in place; it needs a non-const buffer but does not
     // change its contents.
@@ -59,6 +60,7 @@ class GrpcServer::Service final
       return {grpc::StatusCode::INVALID_ARGUMENT,
               "cannot decode ExportTraceServiceRequest: invalid protobuf"};
     }
+    attach(batch, std::move(held));
     const ConsumeResult result = deliver(next_, std::move(batch), counters_);
     switch (result.kind) {
       case ConsumeResult::Kind::kOk:

@@ -103,6 +103,12 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
                                   "\", supported: [application/json, application/x-protobuf]");
   }
 
+  Reservations held;
+  if (ConsumeResult refusal = admit(next_, request.body().size(), held); !refusal.is_ok()) {
+    return status_response(
+        request, *encoding, 503, kUnavailable, refusal.message,
+        refusal.retry_after.count() > 0 ? refusal.retry_after : std::chrono::milliseconds(1000));
+  }
   std::string_view body = request.body();
   std::string inflated;
   const std::string_view content_encoding = request[http::field::content_encoding];
@@ -142,6 +148,7 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
                            "cannot decode ExportTraceServiceRequest: invalid protobuf");
   }
 
+  attach(batch, std::move(held));
   const ConsumeResult result = deliver(next_, std::move(batch), counters_);
   switch (result.kind) {
     case ConsumeResult::Kind::kOk:

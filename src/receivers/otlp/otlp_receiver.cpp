@@ -68,6 +68,17 @@ TransportCounters::TransportCounters(telemetry::Metrics& metrics, const std::str
                               "Spans that could not be pushed into the pipeline",
                               {{"receiver", receiver}, {"transport", transport}})) {}
 
+ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations& held) {
+  return next.admit(wire_bytes * kDecodeFactor, held);
+}
+
+void attach(TraceBatch& batch, Reservations&& held) {
+  if (held.empty()) return;
+  const auto used = batch.arena_bytes();
+  for (auto& r : held) r.resize(used);
+  batch.hold(std::move(held));
+}
+
 ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch, TransportCounters& counters) {
   long rejected = 0;
   std::string reason;

@@ -40,6 +40,14 @@ struct TransportCounters {
   telemetry::Counter& refused;   // spans refused by the pipeline or rejected as invalid
 };
 
+// Admission before decoding: asks the pipelines for room for a request of `wire_bytes`
+// (decoded protobuf takes about kDecodeFactor times its wire size). On ok, `held` carries the
+// reservations to attach() to the decoded batch.
+inline constexpr std::uint64_t kDecodeFactor = 3;
+ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations& held);
+// Sizes `held` to what the decoded batch really uses and makes the batch hold them.
+void attach(TraceBatch& batch, Reservations&& held);
+
 // Removes spans whose ids cannot be valid (trace id not 16 bytes or all zero, span id not 8
 // bytes or all zero, parent id neither empty nor 8 bytes), then hands the rest to `next`.
 // The result's rejected_spans and message report what was removed (OTLP partial success).

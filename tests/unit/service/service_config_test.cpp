@@ -79,6 +79,26 @@ service:
             "mean 'file'? spanflow has: debug, file, logging)") != std::string::npos);
 }
 
+TEST_CASE("a component of an unknown type is reported once, not again where it is used") {
+  const auto p = parse(R"(receivers:
+  otlp: {protocols: {grpc: }}
+exporters:
+  file: {path: x}
+  googlecloud: {project: x}
+extensions:
+  memory_ballast: {size_mib: 64}
+service:
+  extensions: [memory_ballast]
+  pipelines:
+    traces: {receivers: [otlp], exporters: [file, googlecloud]}
+)");
+  CHECK(p.report ==
+        "test.yaml:5:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
+        "(spanflow has: debug, file, logging)\n"
+        "test.yaml:7:3: error: extensions::memory_ballast: unknown extension type "
+        "'memory_ballast' (spanflow has: health_check)\n");
+}
+
 TEST_CASE("a pipeline naming an undefined component is an error at the reference") {
   const auto p = parse(R"(receivers:
   otlp: {protocols: {grpc: }}
