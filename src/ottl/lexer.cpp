@@ -43,6 +43,20 @@ void append_utf8(std::uint32_t cp, std::string& out) {
   }
 }
 
+struct Punctuation {
+  std::string_view text;
+  TokenKind kind;
+};
+// Two-character operators first, so "<=" is not read as "<" then "=".
+constexpr Punctuation kPunctuation[] = {
+    {"==", TokenKind::kEq},      {"!=", TokenKind::kNe},    {"<=", TokenKind::kLe},
+    {">=", TokenKind::kGe},      {"<", TokenKind::kLt},     {">", TokenKind::kGt},
+    {"(", TokenKind::kLParen},   {")", TokenKind::kRParen}, {"[", TokenKind::kLBracket},
+    {"]", TokenKind::kRBracket}, {",", TokenKind::kComma},  {".", TokenKind::kDot},
+    {"+", TokenKind::kPlus},     {"-", TokenKind::kMinus},  {"*", TokenKind::kStar},
+    {"/", TokenKind::kSlash},
+};
+
 class Lexer {
  public:
   explicit Lexer(std::string_view source) : src_(source) {}
@@ -83,69 +97,18 @@ class Lexer {
       return number();
     }
     if (is_ident_start(c)) return identifier();
-    const auto two = [&](char second) {
-      return pos_ + 1 < src_.size() && src_[pos_ + 1] == second;
-    };
-    TokenKind kind;
-    std::size_t length = 1;
-    switch (c) {
-      case '(':
-        kind = TokenKind::kLParen;
-        break;
-      case ')':
-        kind = TokenKind::kRParen;
-        break;
-      case '[':
-        kind = TokenKind::kLBracket;
-        break;
-      case ']':
-        kind = TokenKind::kRBracket;
-        break;
-      case ',':
-        kind = TokenKind::kComma;
-        break;
-      case '.':
-        kind = TokenKind::kDot;
-        break;
-      case '+':
-        kind = TokenKind::kPlus;
-        break;
-      case '-':
-        kind = TokenKind::kMinus;
-        break;
-      case '*':
-        kind = TokenKind::kStar;
-        break;
-      case '/':
-        kind = TokenKind::kSlash;
-        break;
-      case '<':
-        kind = two('=') ? TokenKind::kLe : TokenKind::kLt;
-        length = two('=') ? 2 : 1;
-        break;
-      case '>':
-        kind = two('=') ? TokenKind::kGe : TokenKind::kGt;
-        length = two('=') ? 2 : 1;
-        break;
-      case '=':
-        if (!two('=')) fail(column(start), "syntax error", "unexpected '=' (compare with '==')");
-        kind = TokenKind::kEq;
-        length = 2;
-        break;
-      case '!':
-        if (!two('=')) fail(column(start), "syntax error", "unexpected '!' (negate with 'not')");
-        kind = TokenKind::kNe;
-        length = 2;
-        break;
-      default: {
-        const auto byte = static_cast<unsigned char>(c);
-        const std::string shown = byte >= 0x20 && byte < 0x7F ? "'" + std::string(1, c) + "'"
-                                                              : "byte " + std::to_string(byte);
-        fail(column(start), "syntax error", "unexpected character " + shown);
+    for (const Punctuation& p : kPunctuation) {
+      if (src_.substr(pos_).starts_with(p.text)) {
+        pos_ += p.text.size();
+        return make(p.kind, start);
       }
     }
-    pos_ += length;
-    return make(kind, start);
+    if (c == '=') fail(column(start), "syntax error", "unexpected '=' (compare with '==')");
+    if (c == '!') fail(column(start), "syntax error", "unexpected '!' (negate with 'not')");
+    const auto byte = static_cast<unsigned char>(c);
+    fail(column(start), "syntax error",
+         "unexpected character " + (byte >= 0x20 && byte < 0x7F ? "'" + std::string(1, c) + "'"
+                                                                : "byte " + std::to_string(byte)));
   }
 
   Token identifier() {

@@ -2,7 +2,7 @@
 //
 // Every node knows at compile time which value types it may produce, so the parser rejects
 // `name and true`, `"a" + 1` or `Len(x)` as a condition before any span is seen. Operator nodes
-// are here; paths are in paths.cpp, converters in functions.cpp.
+// are in nodes.cpp, paths in paths.cpp, converters in functions.cpp.
 #pragma once
 
 #include <cstdint>

@@ -243,7 +243,10 @@ NodePtr make_arithmetic(NodePtr first, std::vector<MathStep> steps) {
 }
 
 NodePtr make_negate(NodePtr operand, int column) {
-  require_number(*operand, '-', column);
+  if ((operand->types() & kNumber) == 0) {
+    fail(column, "type error",
+         "unary '-' needs a number, found " + describe_types(operand->types()));
+  }
   return std::make_unique<Negate>(std::move(operand));
 }
 

@@ -47,6 +47,7 @@ FilterProcessor::FilterProcessor(const CreateSettings& settings, const Config& c
 
 ConsumeResult FilterProcessor::consume(TraceBatch&& batch) {
   Plan decisions;
+  decisions.drop_span.reserve(batch.span_count());
   std::string error;
   if (!plan(batch.request(), decisions, error)) {
     return ConsumeResult::permanent(settings_.id.to_string() + ": " + error);
@@ -76,33 +77,33 @@ ConsumeResult FilterProcessor::consume(TraceBatch&& batch) {
   return next_.consume(std::move(batch));
 }
 
-bool FilterProcessor::plan(const otlp::ExportRequest& request, Plan& plan, std::string& error) {
+bool FilterProcessor::plan(const otlp::ExportRequest& request, Plan& out, std::string& error) {
   const bool events = !config_.spanevent_conditions.empty();
   for (const otlp::ResourceSpans& rs : request.resource_spans()) {
-    plan.changes = plan.changes || rs.scope_spans_size() == 0;
+    out.changes = out.changes || rs.scope_spans_size() == 0;
     for (const otlp::ScopeSpans& ss : rs.scope_spans()) {
-      plan.changes = plan.changes || ss.spans_size() == 0;
+      out.changes = out.changes || ss.spans_size() == 0;
       ottl::EvalContext ctx{&rs.resource(), &ss.scope(), nullptr, nullptr};
       for (const otlp::Span& span : ss.spans()) {
         ctx.span = &span;
         ctx.event = nullptr;
-        const auto verdict = any(config_.span_conditions, ctx, error);
+        const auto verdict = matches(config_.span_conditions, ctx, error);
         if (verdict == ottl::Condition::Result::kError) return false;
         const bool drop = verdict == ottl::Condition::Result::kTrue;
-        plan.drop_span.push_back(drop);
+        out.drop_span.push_back(drop);
         if (drop) {
-          ++plan.dropped_spans;
-          plan.changes = true;
+          ++out.dropped_spans;
+          out.changes = true;
           continue;
         }
         if (!events) continue;
         for (const ottl::SpanEvent& event : span.events()) {
           ctx.event = &event;
-          const auto event_verdict = any(config_.spanevent_conditions, ctx, error);
+          const auto event_verdict = matches(config_.spanevent_conditions, ctx, error);
           if (event_verdict == ottl::Condition::Result::kError) return false;
           const bool drop_event = event_verdict == ottl::Condition::Result::kTrue;
-          plan.drop_event.push_back(drop_event);
-          plan.changes = plan.changes || drop_event;
+          out.drop_event.push_back(drop_event);
+          out.changes = out.changes || drop_event;
         }
       }
     }
@@ -110,8 +111,8 @@ bool FilterProcessor::plan(const otlp::ExportRequest& request, Plan& plan, std::
   return true;
 }
 
-ottl::Condition::Result FilterProcessor::any(const std::vector<ottl::Condition>& conditions,
-                                             const ottl::EvalContext& ctx, std::string& error) {
+ottl::Condition::Result FilterProcessor::matches(const std::vector<ottl::Condition>& conditions,
+                                                 const ottl::EvalContext& ctx, std::string& error) {
   for (const ottl::Condition& condition : conditions) {
     switch (condition.evaluate(ctx, error)) {
       case ottl::Condition::Result::kTrue:

@@ -26,10 +26,10 @@ class FilterProcessor final : public Processor {
 
   // Decides every span and event without touching the batch. False after an error that
   // error_mode propagates (its message in `error`).
-  bool plan(const otlp::ExportRequest& request, Plan& plan, std::string& error);
+  bool plan(const otlp::ExportRequest& request, Plan& out, std::string& error);
   // kTrue when any of `conditions` holds for `ctx`; kError only when propagating.
-  ottl::Condition::Result any(const std::vector<ottl::Condition>& conditions,
-                              const ottl::EvalContext& ctx, std::string& error);
+  ottl::Condition::Result matches(const std::vector<ottl::Condition>& conditions,
+                                  const ottl::EvalContext& ctx, std::string& error);
   void log_ignored(const ottl::Condition& condition, const std::string& error);
 
   CreateSettings settings_;

@@ -1,7 +1,9 @@
 // OTTL conditions as tables: each expression with its result on the fixed span or event
 // (ottl_fixture.h), each invalid one with its exact message, each failing one with its error.
+#include <atomic>
 #include <catch.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ottl_fixture.h"
@@ -202,6 +204,11 @@ TEST_CASE("converters convert, match and measure") {
           {R"(IsMatch(name, "[(?]|GET"))", "true"},
           {R"~(IsMatch(name, "(?=GET)G(?!x)"))~", "true"},
           {R"(IsMatch(name, "\\d"))", "false"},
+          {R"(IsMatch("a\nb", "a.b"))", "false"},
+          {R"(IsMatch("a\rb", "a.b"))", "false"},
+          {R"(IsMatch("a\nb", "a[\\s\\S]b"))", "true"},
+          {R"(IsMatch("a\nb", "^b"))", "false"},
+          {R"(IsMatch("a\nb", "a$"))", "false"},
           // non-strings are matched as their string form
           {R"(IsMatch(attributes["http.status_code"], "^5\\d\\d$"))", "true"},
           {R"(IsMatch(attributes["ratio"], "^0\\.25$"))", "true"},
@@ -396,10 +403,12 @@ TEST_CASE("invalid conditions are rejected with the reason and the column") {
           {"1.5 / 0 == 1", "compile error: invalid expression at column 1: division by zero"},
           {R"("a" + 1 == 1)",
            "compile error: type error at column 5: '+' needs numbers, found a string"},
+          {"+name == 1",
+           "compile error: type error at column 1: unary '+' needs a number, found a string"},
           {"duration * true == 1",
            "compile error: type error at column 10: '*' needs numbers, found a boolean"},
           {R"(-name == 1)",
-           "compile error: type error at column 1: '-' needs numbers, found a string"},
+           "compile error: type error at column 1: unary '-' needs a number, found a string"},
       },
       f.context(), ContextKind::kSpan);
 }
@@ -494,4 +503,27 @@ TEST_CASE("a compiled condition keeps its text and can be copied and reused") {
   CHECK(copy.text() == R"(name == "GET /api/items")");
   CHECK(copy.evaluate(f.context(), message) == spanflow::ottl::Condition::Result::kTrue);
   CHECK(copy.evaluate(f.context(), message) == spanflow::ottl::Condition::Result::kTrue);
+}
+
+TEST_CASE("one compiled condition evaluates correctly from several threads at once") {
+  const OttlFixture f;
+  spanflow::ottl::CompileError error;
+  const auto condition = spanflow::ottl::Condition::compile(
+      R"(IsMatch(String(attributes["nested"]), "\"deep\":\"x\"") and trace_id.string != "")",
+      ContextKind::kSpan, error);
+  REQUIRE(condition);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::string message;
+      for (int i = 0; i < 2000; ++i) {
+        if (condition->evaluate(f.context(), message) != spanflow::ottl::Condition::Result::kTrue) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(wrong == 0);
 }
