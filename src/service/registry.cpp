@@ -4,6 +4,7 @@
 #include "exporters/file/factory.h"
 #include "extensions/health_check/factory.h"
 #include "processors/batch/factory.h"
+#include "processors/filter/factory.h"
 #include "processors/memory_limiter/factory.h"
 #include "receivers/otlp/factory.h"
 
@@ -12,8 +13,9 @@ namespace spanflow::service {
 Registry Registry::builtin() {
   Registry r;
   r.add(receivers::otlp::make_factory());
-  r.add(processors::batch::make_factory());
   r.add(processors::memory_limiter::make_factory());
+  r.add(processors::batch::make_factory());
+  r.add(processors::filter::make_factory());
   r.add(exporters::debug::make_factory(), {"logging"});
   r.add(exporters::file::make_factory());
   r.add(extensions::health_check::make_factory());
