@@ -30,6 +30,9 @@ class Host {
   virtual ~Host() = default;
   // True while every pipeline is started and not yet stopping (health_check reports it).
   virtual bool pipelines_ready() const = 0;
+  // A running extension listed in service::extensions, or null (e.g. file_storage for a
+  // persistent queue). Extensions start before any pipeline component.
+  virtual Extension* extension(const ComponentId& /*id*/) const { return nullptr; }
 };
 
 // start() runs on the main thread, before any data; it throws std::runtime_error with context

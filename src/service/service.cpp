@@ -57,6 +57,13 @@ void Service::shutdown() {
   metrics_server_.reset();
 }
 
+Extension* Service::extension(const ComponentId& id) const {
+  for (std::size_t i = 0; i < extensions_started_; ++i) {
+    if (extensions_[i].first == id) return extensions_[i].second.get();
+  }
+  return nullptr;
+}
+
 void Service::start_metrics_server() {
   net::HttpServerOptions options{metrics_config_.endpoint, 64 * 1024};
   options.threads = 1;

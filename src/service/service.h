@@ -27,6 +27,7 @@ class Service final : public Host {
   void shutdown();
 
   bool pipelines_ready() const override { return ready_.load(std::memory_order_acquire); }
+  Extension* extension(const ComponentId& id) const override;
   const telemetry::Metrics& metrics() const { return metrics_; }
 
  private:
