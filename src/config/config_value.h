@@ -19,6 +19,9 @@ struct ConfigValue {
   std::string scalar;            // kScalar: the text after env expansion
   std::vector<Entry> map;        // kMap: entries in document order, keys unique
   std::vector<ConfigValue> seq;  // kSequence
+  // kScalar: quoted, a block scalar or tagged !!str, so a string whatever its text; a plain
+  // scalar's type (int, float, bool, null, string) is inferred from its text, as YAML does.
+  bool string_typed = false;
 
   const ConfigValue* find(std::string_view key) const;
   ConfigValue* find(std::string_view key);

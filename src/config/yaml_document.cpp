@@ -105,6 +105,8 @@ class Converter {
       case YAML::NodeType::Scalar:
         out.kind = ConfigValue::Kind::kScalar;
         out.scalar = expand_env(node.Scalar(), out.mark, path, env_, errors_);
+        // yaml-cpp tags a quoted or block scalar "!" and an untagged plain one "?".
+        out.string_typed = node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
         break;
       case YAML::NodeType::Sequence:
         out.kind = ConfigValue::Kind::kSequence;

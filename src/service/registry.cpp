@@ -3,6 +3,7 @@
 #include "exporters/debug/factory.h"
 #include "exporters/file/factory.h"
 #include "extensions/health_check/factory.h"
+#include "processors/attributes/factory.h"
 #include "processors/batch/factory.h"
 #include "processors/filter/factory.h"
 #include "processors/memory_limiter/factory.h"
@@ -16,6 +17,7 @@ Registry Registry::builtin() {
   r.add(processors::memory_limiter::make_factory());
   r.add(processors::batch::make_factory());
   r.add(processors::filter::make_factory());
+  r.add(processors::attributes::make_factory());
   r.add(exporters::debug::make_factory(), {"logging"});
   r.add(exporters::file::make_factory());
   r.add(extensions::health_check::make_factory());

@@ -366,3 +366,19 @@ TEST_CASE("an empty config file leaves the merged config unchanged") {
   REQUIRE(root.kind == Kind::kMap);
   CHECK(root.find("a")->scalar == "1");
 }
+
+TEST_CASE(
+    "quoted, block and !!str scalars are string-typed; plain ones leave typing to the reader") {
+  ConfigErrors errors;
+  const ConfigValue v = spanflow::config::parse_yaml(
+      "plain: 42\ndouble: \"42\"\nsingle: '42'\nblock: |\n  42\ntagged: !!str 42\nenv: ${env:N}\n",
+      "c.yaml", env_of({{"N", "7"}}), errors);
+  REQUIRE_FALSE(errors.has_errors());
+  CHECK_FALSE(v.find("plain")->string_typed);
+  CHECK(v.find("double")->string_typed);
+  CHECK(v.find("single")->string_typed);
+  CHECK(v.find("block")->string_typed);
+  CHECK(v.find("tagged")->string_typed);
+  CHECK_FALSE(v.find("env")->string_typed);
+  CHECK(v.find("env")->scalar == "7");
+}

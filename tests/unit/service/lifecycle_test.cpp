@@ -27,6 +27,7 @@ std::string minimal_config(std::string_view type, const testing::TempDir& dir) {
   if (type == "file") return "path: " + dir.file("out.jsonl");
   if (type == "health_check") return "endpoint: '127.0.0.1:0'";
   if (type == "memory_limiter") return "{check_interval: 1s, limit_mib: 100000}";
+  if (type == "attributes") return "actions: [{key: password, action: delete}]";
   return "{}";
 }
 
