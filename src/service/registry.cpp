@@ -3,6 +3,7 @@
 #include "exporters/debug/factory.h"
 #include "exporters/file/factory.h"
 #include "extensions/health_check/factory.h"
+#include "processors/probabilistic_sampler/factory.h"
 #include "receivers/otlp/factory.h"
 
 namespace spanflow::service {
@@ -10,6 +11,7 @@ namespace spanflow::service {
 Registry Registry::builtin() {
   Registry r;
   r.add(receivers::otlp::make_factory());
+  r.add(processors::probabilistic_sampler::make_factory());
   r.add(exporters::debug::make_factory(), {"logging"});
   r.add(exporters::file::make_factory());
   r.add(extensions::health_check::make_factory());
