@@ -7,6 +7,7 @@
 #include "processors/batch/factory.h"
 #include "processors/filter/factory.h"
 #include "processors/memory_limiter/factory.h"
+#include "processors/probabilistic_sampler/factory.h"
 #include "receivers/otlp/factory.h"
 
 namespace spanflow::service {
@@ -18,6 +19,7 @@ Registry Registry::builtin() {
   r.add(processors::batch::make_factory());
   r.add(processors::filter::make_factory());
   r.add(processors::attributes::make_factory());
+  r.add(processors::probabilistic_sampler::make_factory());
   r.add(exporters::debug::make_factory(), {"logging"});
   r.add(exporters::file::make_factory());
   r.add(extensions::health_check::make_factory());
