@@ -19,6 +19,8 @@ class HealthCheck final : public Extension {
 
   void start(Host& host) override;
   void shutdown(Deadline deadline) override;
+  // The bound port (after start); useful with port 0.
+  std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
  private:
   net::HttpResponse handle(const net::HttpRequest& request);
