@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Checks the container runtime layout without a Docker engine: the spanflow binary plus only
+# the shared libraries ldd names, copied into an empty root, must run there (chroot).
+# Usage: tests/container/runtime_layout.sh path/to/spanflow
+set -euo pipefail
+binary="$(realpath "$1")"
+root="$(mktemp -d)"
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root/usr/bin" "$root/etc/spanflow" "$root/tmp"
+cp "$binary" "$root/usr/bin/spanflow"
+# Every library the binary needs, at the same path (the dynamic loader included).
+ldd "$binary" | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | while read -r lib; do
+  mkdir -p "$root$(dirname "$lib")"
+  cp -L "$lib" "$root$lib"
+done
+cp "$(dirname "$0")/../../config/spanflow.yaml" "$root/etc/spanflow/config.yaml"
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "SKIPPED: chroot needs root" >&2
+  exit 77
+fi
+version="$(chroot "$root" /usr/bin/spanflow --version)"
+echo "$version"
+[[ "$version" == spanflow\ * ]]
+chroot "$root" /usr/bin/spanflow validate --config /etc/spanflow/config.yaml
+echo "runtime layout: $(du -sh "$root" | cut -f1) in $(find "$root" -type f | wc -l) files"
