@@ -19,15 +19,9 @@ using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 
 // UNAVAILABLE with a google.rpc.RetryInfo in grpc-status-details-bin (the stage's hint, or 1 s).
 grpc::Status unavailable(const ConsumeResult& result) {
-  google::rpc::RetryInfo retry;
-  const auto ms = result.retry_after.count() > 0 ? result.retry_after.count() : 1000;
-  retry.mutable_retry_delay()->set_seconds(ms / 1000);
-  retry.mutable_retry_delay()->set_nanos(static_cast<int>(ms % 1000) * 1'000'000);
-  google::rpc::Status status;
-  status.set_code(grpc::StatusCode::UNAVAILABLE);
-  status.set_message(result.message);
-  status.add_details()->PackFrom(retry);
-  return {grpc::StatusCode::UNAVAILABLE, result.message, status.SerializeAsString()};
+  return {grpc::StatusCode::UNAVAILABLE, result.message,
+          rpc_status(grpc::StatusCode::UNAVAILABLE, result.message, retry_hint(result))
+              .SerializeAsString()};
 }
 
 }  // namespace
@@ -70,14 +64,9 @@ class GrpcServer::Service final
       case ConsumeResult::Kind::kPermanent:
         return {grpc::StatusCode::INTERNAL, result.message};
     }
-    spanflow::otlp::ExportResponse reply;
-    if (result.rejected_spans > 0) {
-      reply.mutable_partial_success()->set_rejected_spans(result.rejected_spans);
-      reply.mutable_partial_success()->set_error_message(result.message);
-    }
     bool own_buffer = false;
-    return grpc::SerializationTraits<spanflow::otlp::ExportResponse>::Serialize(reply, &response,
-                                                                                &own_buffer);
+    return grpc::SerializationTraits<spanflow::otlp::ExportResponse>::Serialize(
+        export_response(result), &response, &own_buffer);
   }
 
   TraceConsumer& next_;

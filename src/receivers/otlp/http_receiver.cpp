@@ -37,16 +37,7 @@ std::string_view content_type_of(Encoding e) {
 net::HttpResponse status_response(const net::HttpRequest& request, Encoding encoding,
                                   unsigned http_status, int grpc_code, const std::string& message,
                                   std::chrono::milliseconds retry_after = {}) {
-  google::rpc::Status status;
-  status.set_code(grpc_code);
-  status.set_message(message);
-  if (retry_after.count() > 0) {
-    google::rpc::RetryInfo retry;
-    retry.mutable_retry_delay()->set_seconds(retry_after.count() / 1000);
-    retry.mutable_retry_delay()->set_nanos(static_cast<int>(retry_after.count() % 1000) *
-                                           1'000'000);
-    status.add_details()->PackFrom(retry);
-  }
+  const google::rpc::Status status = rpc_status(grpc_code, message, retry_after);
   std::string body;
   if (encoding == Encoding::kJson) {
     codec::encode_status(status, body);
@@ -105,9 +96,8 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
 
   Reservations held;
   if (ConsumeResult refusal = admit(next_, request.body().size(), held); !refusal.is_ok()) {
-    return status_response(
-        request, *encoding, 503, kUnavailable, refusal.message,
-        refusal.retry_after.count() > 0 ? refusal.retry_after : std::chrono::milliseconds(1000));
+    return status_response(request, *encoding, 503, kUnavailable, refusal.message,
+                           retry_hint(refusal));
   }
   std::string_view body = request.body();
   std::string inflated;
@@ -154,17 +144,12 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
     case ConsumeResult::Kind::kOk:
       break;
     case ConsumeResult::Kind::kRetryable:
-      return status_response(
-          request, *encoding, 503, kUnavailable, result.message,
-          result.retry_after.count() > 0 ? result.retry_after : std::chrono::milliseconds(1000));
+      return status_response(request, *encoding, 503, kUnavailable, result.message,
+                             retry_hint(result));
     case ConsumeResult::Kind::kPermanent:
       return status_response(request, *encoding, 500, kInternal, result.message);
   }
-  spanflow::otlp::ExportResponse reply;
-  if (result.rejected_spans > 0) {
-    reply.mutable_partial_success()->set_rejected_spans(result.rejected_spans);
-    reply.mutable_partial_success()->set_error_message(result.message);
-  }
+  const spanflow::otlp::ExportResponse reply = export_response(result);
   std::string out;
   if (*encoding == Encoding::kJson) {
     codec::encode_trace_response(reply, out);

@@ -68,6 +68,34 @@ TransportCounters::TransportCounters(telemetry::Metrics& metrics, const std::str
                               "Spans that could not be pushed into the pipeline",
                               {{"receiver", receiver}, {"transport", transport}})) {}
 
+std::chrono::milliseconds retry_hint(const ConsumeResult& refusal) {
+  return refusal.retry_after.count() > 0 ? refusal.retry_after : std::chrono::seconds(1);
+}
+
+google::rpc::Status rpc_status(int code, const std::string& message,
+                               std::chrono::milliseconds retry_after) {
+  google::rpc::Status status;
+  status.set_code(code);
+  status.set_message(message);
+  if (retry_after.count() > 0) {
+    google::rpc::RetryInfo retry;
+    retry.mutable_retry_delay()->set_seconds(retry_after.count() / 1000);
+    retry.mutable_retry_delay()->set_nanos(static_cast<int>(retry_after.count() % 1000) *
+                                           1'000'000);
+    status.add_details()->PackFrom(retry);
+  }
+  return status;
+}
+
+spanflow::otlp::ExportResponse export_response(const ConsumeResult& accepted) {
+  spanflow::otlp::ExportResponse reply;
+  if (accepted.rejected_spans > 0) {
+    reply.mutable_partial_success()->set_rejected_spans(accepted.rejected_spans);
+    reply.mutable_partial_success()->set_error_message(accepted.message);
+  }
+  return reply;
+}
+
 ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations& held) {
   return next.admit(wire_bytes * kDecodeFactor, held);
 }

@@ -8,6 +8,7 @@
 
 #include "core/component.h"
 #include "core/factory.h"
+#include "google/rpc/status.pb.h"
 #include "receivers/otlp/config.h"
 #include "telemetry/metrics.h"
 
@@ -47,6 +48,15 @@ inline constexpr std::uint64_t kDecodeFactor = 3;
 ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations& held);
 // Sizes `held` to what the decoded batch really uses and makes the batch hold them.
 void attach(TraceBatch& batch, Reservations&& held);
+
+// The retry hint a refusal gives clients: the refusing stage's, or 1 s.
+std::chrono::milliseconds retry_hint(const ConsumeResult& refusal);
+// A google.rpc.Status (gRPC details, OTLP/HTTP error body) with a RetryInfo detail when
+// `retry_after` > 0.
+google::rpc::Status rpc_status(int code, const std::string& message,
+                               std::chrono::milliseconds retry_after = {});
+// The reply to a request the pipeline took: empty, or a partial success.
+spanflow::otlp::ExportResponse export_response(const ConsumeResult& accepted);
 
 // Removes spans whose ids cannot be valid (trace id not 16 bytes or all zero, span id not 8
 // bytes or all zero, parent id neither empty nor 8 bytes), then hands the rest to `next`.
