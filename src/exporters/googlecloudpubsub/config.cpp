@@ -124,6 +124,16 @@ Config Config::parse(config::ConfigNode& node) {
   node.read("project", c.project);
   node.require("topic");
   node.read("topic", c.topic);
+  // spanflow also takes a bare topic name with `project` (seed configs write
+  // `topic: otel-traces-${ENVIRONMENT}`): it means projects/<project>/topics/<name>.
+  if (!c.topic.empty() && c.topic.find('/') == std::string::npos) {
+    if (c.project.empty()) {
+      node.error_at("topic", "topic '" + c.topic + "' is a bare name but 'project' is not set",
+                    "set 'project', or " + std::string(kTopicFormat));
+    } else {
+      c.topic = "projects/" + c.project + "/topics/" + c.topic;
+    }
+  }
   if (node.has("topic")) validate_topic(node, c.topic);
   node.read("endpoint", c.endpoint);
   if (!c.endpoint.empty()) {

@@ -5,8 +5,8 @@
 
 #include "codec/gzip.h"
 #include "core/trace_batch.h"
+#include "core/value_text.h"
 #include "exporters/googlecloudpubsub/cloudevents.h"
-#include "processors/attributes/value_text.h"
 
 namespace spanflow::exporters::googlecloudpubsub {
 
@@ -142,7 +142,7 @@ std::vector<OrderingGroup> group_by_ordering_key(const otlp::ExportRequest& requ
         attributes.begin(), attributes.end(),
         [&](const otlp::KeyValue& kv) { return kv.key() == config.from_resource_attribute; });
     const bool has = found != attributes.end();
-    const std::string key = has ? processors::attributes::as_string(found->value()) : "";
+    const std::string key = has ? as_string(found->value()) : "";
     auto [it, added] = index.try_emplace(key, groups.size());
     if (added) groups.push_back({key, {}});
     otlp::ResourceSpans* copy = groups[it->second].request.add_resource_spans();

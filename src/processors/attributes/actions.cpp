@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "processors/attributes/value_text.h"
+#include "core/value_text.h"
 
 namespace spanflow::processors::attributes {
 

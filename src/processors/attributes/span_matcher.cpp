@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "processors/attributes/span_matcher_properties.h"
-#include "processors/attributes/value_text.h"
+#include "core/value_text.h"
 
 namespace spanflow::processors::attributes {
 

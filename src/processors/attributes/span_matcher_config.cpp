@@ -7,7 +7,7 @@
 
 #include "processors/attributes/span_matcher.h"
 #include "processors/attributes/span_matcher_properties.h"
-#include "processors/attributes/value_text.h"
+#include "core/value_text.h"
 #include "processors/attributes/yaml_value.h"
 
 namespace spanflow::processors::attributes {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "processors/attributes/value_text.h"
+#include "core/value_text.h"
 
 namespace spanflow::processors::attributes {
 

@@ -93,7 +93,8 @@ TEST_CASE("googlecloudpubsub config: the topic is required and validated precise
              Contains("exporters::googlecloudpubsub: missing required key 'topic'"));
 
   const std::map<std::string, std::string> cases{
-      {"my-topic", "topic 'my-topic' is not a valid format (use 'projects/<project_id>/topics/"},
+      {"my-topic", "topic 'my-topic' is a bare name but 'project' is not set (set 'project', or "
+                   "use 'projects/<project_id>/topics/"},
       {"projects/p/subscriptions/s", "is not a valid format"},
       {"projects//topics/abc", "the project id is empty"},
       {"projects/My-Project/topics/abc", "the project id must start with a lowercase letter"},
@@ -120,6 +121,10 @@ TEST_CASE("googlecloudpubsub config: the topic is required and validated precise
     CHECK(parse(std::string("topic: \"") + ok + "\"\n").report == "");
   }
   CHECK(parse("topic: projects/p/topics/" + std::string(255, 'a') + "\n").report == "");
+  // Seed configs give a bare topic name and the project separately.
+  const Parsed bare = parse("project: dta-cloud-de-dev\ntopic: otel-traces-dev\n");
+  CHECK(bare.report == "");
+  CHECK(bare.config.topic == "projects/dta-cloud-de-dev/topics/otel-traces-dev");
   CHECK(parse("topic: projects/p/topics/" + std::string(256, 'a') + "\n").has_errors);
 }
 

@@ -9,7 +9,7 @@
 
 #include "core/otlp.h"
 
-namespace spanflow::processors::attributes {
+namespace spanflow {
 
 // pcommon Value.AsString: strings as they are, ints in decimal, doubles in the shortest form
 // that reads back exactly (exponent form below 1e-6 and from 1e21), bools "true"/"false",
@@ -31,4 +31,4 @@ std::optional<double> parse_float(std::string_view text);
 // "Map", "Slice", "Bytes" or "Empty".
 std::string_view type_name(const otlp::AnyValue& value);
 
-}  // namespace spanflow::processors::attributes
+}  // namespace spanflow

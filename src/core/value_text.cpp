@@ -1,4 +1,4 @@
-#include "processors/attributes/value_text.h"
+#include "core/value_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,7 +10,7 @@
 
 #include "codec/json_text.h"
 
-namespace spanflow::processors::attributes {
+namespace spanflow {
 
 namespace {
 
@@ -302,4 +302,4 @@ std::string_view type_name(const otlp::AnyValue& value) {
   return "Empty";
 }
 
-}  // namespace spanflow::processors::attributes
+}  // namespace spanflow
