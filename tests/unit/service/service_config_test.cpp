@@ -73,10 +73,12 @@ service:
   CHECK(p.errors.has_errors());
   CHECK(p.report.find(
             "test.yaml:4:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-            "(spanflow has: debug, file, logging)") != std::string::npos);
+            "(spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, otlphttp)") !=
+        std::string::npos);
   CHECK(p.report.find(
             "test.yaml:6:3: error: exporters::fille: unknown exporter type 'fille' (did you "
-            "mean 'file'? spanflow has: debug, file, logging)") != std::string::npos);
+            "mean 'file'? spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, "
+            "otlphttp)") != std::string::npos);
 }
 
 TEST_CASE("a component of an unknown type is reported once, not again where it is used") {
@@ -94,9 +96,9 @@ service:
 )");
   CHECK(p.report ==
         "test.yaml:5:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-        "(spanflow has: debug, file, logging)\n"
+        "(spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, otlphttp)\n"
         "test.yaml:7:3: error: extensions::memory_ballast: unknown extension type "
-        "'memory_ballast' (spanflow has: health_check)\n");
+        "'memory_ballast' (spanflow has: file_storage, health_check)\n");
 }
 
 TEST_CASE("a pipeline naming an undefined component is an error at the reference") {
