@@ -247,7 +247,7 @@ class QueuedExporter::Impl {
     const auto start = Clock::now();
     Backoff backoff(config_.retry_on_failure, jitter_);
     for (int attempt = 1;; ++attempt) {
-      SendResult result = sender_->send(batch, attempt_deadline());
+      SendResult result = send_once(batch);
       if (result.kind == SendResult::Kind::kOk) {
         const auto rejected =
             std::min<std::uint64_t>(static_cast<std::uint64_t>(result.rejected_spans), spans);
@@ -280,6 +280,15 @@ class QueuedExporter::Impl {
                       "{}: {}",
                       id(), spans, attempt, seconds(delay), result.message));
       if (!wait_for_retry(wake)) return {Outcome::kAbandoned, std::move(result)};
+    }
+  }
+
+  // One attempt; a Sender that breaks its never-throw contract costs a retry, not the process.
+  SendResult send_once(const TraceBatch& batch) {
+    try {
+      return sender_->send(batch, attempt_deadline());
+    } catch (const std::exception& e) {
+      return SendResult::retryable(std::string("sender failed: ") + e.what());
     }
   }
 

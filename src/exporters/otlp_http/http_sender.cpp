@@ -57,7 +57,9 @@ class HttpSender::Connection {
     tls_.emplace(ioc_, *tls);
     const std::string& name =
         config.tls.server_name_override.empty() ? url_.host : config.tls.server_name_override;
-    SSL_set_tlsext_host_name(tls_->native_handle(), name.c_str());
+    boost::system::error_code not_an_address;
+    asio::ip::make_address(name, not_an_address);
+    if (not_an_address) SSL_set_tlsext_host_name(tls_->native_handle(), name.c_str());  // SNI
     if (!config.tls.insecure_skip_verify) {
       tls_->set_verify_callback(asio::ssl::host_name_verification(name));
     }
@@ -180,6 +182,14 @@ void HttpSender::checkin(std::unique_ptr<Connection> connection) {
 }
 
 SendResult HttpSender::send(const TraceBatch& batch, Deadline deadline) {
+  try {
+    return attempt(batch, deadline);
+  } catch (const std::exception& e) {  // allocation or TLS setup failures: never thrown on
+    return SendResult::retryable("POST " + config_.url.to_string() + ": " + e.what());
+  }
+}
+
+SendResult HttpSender::attempt(const TraceBatch& batch, Deadline deadline) {
   if (config_.url.https && !tls_) return SendResult::retryable("exporter is not started");
   const bool json = config_.encoding == "json";
   std::string body;

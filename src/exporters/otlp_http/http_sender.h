@@ -35,6 +35,7 @@ class HttpSender final : public Sender {
 
  private:
   class Connection;
+  SendResult attempt(const TraceBatch& batch, Deadline deadline);
   std::unique_ptr<Connection> checkout();
   void checkin(std::unique_ptr<Connection> connection);
 
