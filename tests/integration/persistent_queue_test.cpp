@@ -162,11 +162,10 @@ service:
   REQUIRE(third.stop(SIGTERM) == 0);
 }
 
-TEST_CASE(
-    "a persistent queue whose storage extension is not enabled stops the start with a "
-    "clear error") {
+TEST_CASE("a persistent queue whose storage extension is not enabled is a config error") {
   TempDir storage;
-  const auto result = run_spanflow({"--config", storage.write("c.yaml", R"(
+  const auto result = run_spanflow({"validate", "--config",
+                                    storage.write("c.yaml", R"(
 receivers:
   otlp:
     protocols:
@@ -178,14 +177,13 @@ exporters:
     sending_queue: {storage: file_storage}
 extensions:
   file_storage: {directory: ")" + storage.path().string() +
-                                                                            R"("}
+                                                                R"("}
 service:
-  telemetry: {metrics: {level: none}}
   pipelines:
     traces: {receivers: [otlp], exporters: [otlp]}
 )")});
   CHECK(result.exit_code == 1);
-  CHECK(result.output.find("exporter otlp: sending_queue::storage: extension file_storage is not "
-                           "running; define it under extensions and list it in "
-                           "service::extensions") != std::string::npos);
+  CHECK(result.output.find("error: exporters::otlp: needs extension 'file_storage', which is "
+                           "not listed in service::extensions (add it to "
+                           "service::extensions)") != std::string::npos);
 }

@@ -71,6 +71,11 @@ QueueConfig parse_queue(config::ConfigNode& node) {
 
 }  // namespace
 
+std::vector<ComponentId> DeliveryConfig::required_extensions() const {
+  if (sending_queue.enabled && sending_queue.storage) return {*sending_queue.storage};
+  return {};
+}
+
 DeliveryConfig DeliveryConfig::parse(config::ConfigNode& node, nanoseconds default_timeout) {
   DeliveryConfig c;
   c.timeout = default_timeout;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config_node.h"
 #include "core/component.h"
@@ -38,6 +39,9 @@ struct DeliveryConfig {
   // Reads timeout, retry_on_failure and sending_queue from an exporter's section (other keys
   // are the exporter's own) and records every invalid value in the node's errors.
   // `default_timeout` differs per exporter (Pub/Sub: 12 s).
+  // The storage extension of an enabled persistent queue (for the service's config checks).
+  std::vector<ComponentId> required_extensions() const;
+
   static DeliveryConfig parse(config::ConfigNode& node,
                               std::chrono::nanoseconds default_timeout = std::chrono::seconds(5));
 };

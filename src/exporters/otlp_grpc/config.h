@@ -11,6 +11,8 @@ struct Config {
   GrpcClientConfig client;  // compression defaults to gzip
   DeliveryConfig delivery;
 
+  std::vector<ComponentId> required_extensions() const { return delivery.required_extensions(); }
+
   static Config parse(config::ConfigNode& node);
 };
 

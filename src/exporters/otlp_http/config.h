@@ -21,6 +21,8 @@ struct Config {
   DeliveryConfig delivery;
   Url url;  // the parsed traces URL
 
+  std::vector<ComponentId> required_extensions() const { return delivery.required_extensions(); }
+
   static Config parse(config::ConfigNode& node);
 };
 

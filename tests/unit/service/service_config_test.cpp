@@ -256,3 +256,28 @@ TEST_CASE("an unknown top-level key suggests the right one") {
   const auto p = parse(std::string(kValid) + "exporter: {}\n");
   CHECK(p.report.find("unknown key 'exporter' (did you mean 'exporters'?)") != std::string::npos);
 }
+
+TEST_CASE("an exporter's persistent queue must name an extension that is defined and enabled") {
+  const std::string base = R"(receivers:
+  otlp: {protocols: {grpc: }}
+exporters:
+  otlp:
+    endpoint: gw:4317
+    sending_queue: {storage: file_storage/q}
+)";
+  const std::string pipelines = R"(  pipelines:
+    traces: {receivers: [otlp], exporters: [otlp]}
+)";
+  CHECK(parse(base + "service:\n" + pipelines).report ==
+        "test.yaml:4:3: error: exporters::otlp: needs extension 'file_storage/q', which is not "
+        "defined under 'extensions' (define it under 'extensions' and list it in "
+        "service::extensions)\n");
+  const std::string defined = "extensions:\n  file_storage/q: {directory: /tmp/q}\n";
+  CHECK(parse(base + defined + "service:\n" + pipelines).report ==
+        "test.yaml:4:3: error: exporters::otlp: needs extension 'file_storage/q', which is not "
+        "listed in service::extensions (add it to service::extensions)\n"
+        "test.yaml:8:3: warning: extensions: extension 'file_storage/q' is defined but not used "
+        "in service::extensions\n");
+  CHECK(parse(base + defined + "service:\n  extensions: [file_storage/q]\n" + pipelines).report ==
+        "");
+}
