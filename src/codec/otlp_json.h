@@ -26,6 +26,13 @@ void encode_trace_request(const otlp::ExportRequest& request, std::string& out);
 // Appends the response, e.g. {} or {"partialSuccess":{"rejectedSpans":"3","errorMessage":"x"}}.
 void encode_trace_response(const otlp::ExportResponse& response, std::string& out);
 
+// Decodes an OTLP/JSON ExportTraceServiceResponse ({} or {"partialSuccess":{...}}) into `out`;
+// false with `error` set when it is not one.
+bool decode_trace_response(std::string_view json, otlp::ExportResponse& out, std::string& error);
+
+// Decodes the code and message of a JSON google.rpc.Status (details are skipped).
+bool decode_status(std::string_view json, google::rpc::Status& out, std::string& error);
+
 // Appends {"code":3,"message":"..."}; zero code, empty message and empty details are omitted.
 // A google.rpc.RetryInfo detail is written as {"@type":"type.googleapis.com/google.rpc.RetryInfo",
 // "retryDelay":"1.500s"}; any other detail as {"@type":"<type url>","value":"<base64>"}.

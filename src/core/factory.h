@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "config/config_node.h"
 #include "core/component.h"
@@ -30,6 +31,9 @@ struct CreateSettings {
 // A parsed, validated config of some component type.
 struct ComponentConfig {
   virtual ~ComponentConfig() = default;
+  // Extensions the component needs running (an exporter's persistent queue storage); the
+  // service config checks that they are defined and enabled.
+  virtual std::vector<ComponentId> required_extensions() const { return {}; }
 };
 
 class Factory {
@@ -70,9 +74,17 @@ class ExtensionFactory : public Factory {
                                             const ComponentConfig& config) const = 0;
 };
 
+// A Config may declare `std::vector<ComponentId> required_extensions() const`.
 template <class Config>
 struct TypedConfig final : ComponentConfig {
   explicit TypedConfig(Config c) : value(std::move(c)) {}
+  std::vector<ComponentId> required_extensions() const override {
+    if constexpr (requires { value.required_extensions(); }) {
+      return value.required_extensions();
+    } else {
+      return {};
+    }
+  }
   Config value;
 };
 

@@ -2,6 +2,9 @@
 
 #include "exporters/debug/factory.h"
 #include "exporters/file/factory.h"
+#include "exporters/otlp_grpc/factory.h"
+#include "exporters/otlp_http/factory.h"
+#include "extensions/file_storage/factory.h"
 #include "extensions/health_check/factory.h"
 #include "processors/attributes/factory.h"
 #include "processors/batch/factory.h"
@@ -22,7 +25,10 @@ Registry Registry::builtin() {
   r.add(processors::probabilistic_sampler::make_factory());
   r.add(exporters::debug::make_factory(), {"logging"});
   r.add(exporters::file::make_factory());
+  r.add(exporters::otlp_grpc::make_factory(), {"otlp"});
+  r.add(exporters::otlp_http::make_factory(), {"otlphttp"});
   r.add(extensions::health_check::make_factory());
+  r.add(extensions::file_storage::make_factory());
   return r;
 }
 

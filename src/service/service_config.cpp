@@ -110,6 +110,30 @@ void warn_unused(const std::map<ComponentId, ComponentSection>& defined,
   }
 }
 
+// Components that need an extension (a persistent queue's storage) name one that is defined
+// and listed in service::extensions, or their start would fail.
+void check_required_extensions(const ServiceConfig& sc, const std::set<ComponentId>& broken,
+                               const std::set<ComponentId>& enabled, ConfigNode& root) {
+  const auto check = [&](const std::map<ComponentId, ComponentSection>& sections,
+                         std::string_view key) {
+    for (const auto& [id, section] : sections) {
+      for (const ComponentId& ext : section.config->required_extensions()) {
+        if (broken.contains(ext) || enabled.contains(ext)) continue;
+        const bool defined = sc.extensions.contains(ext);
+        root.child(key)->error_at(
+            id.to_string(),
+            "needs extension '" + ext.to_string() + "', which is not " +
+                (defined ? "listed in service::extensions" : "defined under 'extensions'"),
+            defined ? "add it to service::extensions"
+                    : "define it under 'extensions' and list it in service::extensions");
+      }
+    }
+  };
+  check(sc.receivers, "receivers");
+  check(sc.processors, "processors");
+  check(sc.exporters, "exporters");
+}
+
 }  // namespace
 
 ServiceConfig parse_service_config(const config::ConfigValue& root, const Registry& registry,
@@ -201,6 +225,7 @@ ServiceConfig parse_service_config(const config::ConfigValue& root, const Regist
     }
     service->finish();
   }
+  check_required_extensions(sc, broken, used_extensions, top);
   warn_unused(sc.receivers, used_receivers, "receiver", top, "receivers");
   warn_unused(sc.processors, used_processors, "processor", top, "processors");
   warn_unused(sc.exporters, used_exporters, "exporter", top, "exporters");

@@ -19,7 +19,9 @@ TEST_CASE("version and components are printed") {
   CHECK(components.exit_code == 0);
   CHECK(components.output.find("receivers:\n  - otlp\n") != std::string::npos);
   CHECK(components.output.find("  - file\n") != std::string::npos);
-  CHECK(components.output.find("extensions:\n  - health_check\n") != std::string::npos);
+  CHECK(components.output.find("  - otlp_grpc\n") != std::string::npos);
+  CHECK(components.output.find("extensions:\n  - file_storage\n  - health_check\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("the default config validates") {

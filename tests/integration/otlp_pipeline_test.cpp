@@ -55,55 +55,6 @@ grpc::Status grpc_export(TraceService::Stub& stub, const otlp::ExportRequest& re
   return stub.Export(&context, request, response ? response : &ignored);
 }
 
-// A request with every kind of attribute value and every span field set.
-otlp::ExportRequest rich_request() {
-  otlp::ExportRequest request = make_request(2, 100);
-  auto* rs = request.mutable_resource_spans(0);
-  rs->set_schema_url("https://opentelemetry.io/schemas/1.21.0");
-  auto* span = rs->mutable_scope_spans(0)->mutable_spans(0);
-  span->set_parent_span_id(span_id(99));
-  span->set_trace_state("ot=th:8,vendor=x");
-  span->set_flags(0x301);
-  span->set_dropped_attributes_count(3);
-  span->mutable_status()->set_code(otlp::Status::STATUS_CODE_ERROR);
-  span->mutable_status()->set_message("boom");
-  auto* attrs = span->mutable_attributes();
-  add_attribute(attrs, "empty", "");
-  add_attribute(attrs, "unicode", "한국어 ✓ \xF0\x9F\x9A\x80 \"quoted\" \\ \n\t");
-  add_attribute(attrs, "big", std::string(64 * 1024, 'x'));
-  auto* b = attrs->Add();
-  b->set_key("bool");
-  b->mutable_value()->set_bool_value(true);
-  auto* d = attrs->Add();
-  d->set_key("double");
-  d->mutable_value()->set_double_value(-1.25e-300);
-  auto* i = attrs->Add();
-  i->set_key("int");
-  i->mutable_value()->set_int_value(-9223372036854775807LL);
-  auto* bytes = attrs->Add();
-  bytes->set_key("bytes");
-  bytes->mutable_value()->set_bytes_value(std::string("\x00\xff\x10", 3));
-  auto* arr = attrs->Add();
-  arr->set_key("array");
-  arr->mutable_value()->mutable_array_value()->add_values()->set_string_value("a");
-  arr->mutable_value()->mutable_array_value()->add_values()->set_int_value(7);
-  auto* kv = attrs->Add();
-  kv->set_key("kvlist");
-  auto* inner = kv->mutable_value()->mutable_kvlist_value()->add_values();
-  inner->set_key("nested");
-  inner->mutable_value()->mutable_array_value()->add_values()->set_bool_value(false);
-  auto* ev = span->add_events();
-  ev->set_name("exception");
-  ev->set_time_unix_nano(1'700'000'000'000'000'500ULL);
-  add_attribute(ev->mutable_attributes(), "exception.message", "oops");
-  auto* link = span->add_links();
-  link->set_trace_id(trace_id(7));
-  link->set_span_id(span_id(7));
-  link->set_flags(1);
-  link->set_trace_state("k=v");
-  return request;
-}
-
 void check_same_spans(const otlp::ExportRequest& sent, const std::string& path) {
   const auto got = spans_by_id(read_json_lines(path));
   for (const auto& rs : sent.resource_spans()) {

@@ -19,6 +19,9 @@ otlp::ExportRequest make_request(int spans, std::uint64_t first_id = 1,
                                  const std::string& service = "checkout",
                                  const std::string& prefix = "span");
 
+// A request with every kind of attribute value and every span field set (two spans).
+otlp::ExportRequest rich_request();
+
 otlp::KeyValue* add_attribute(google::protobuf::RepeatedPtrField<otlp::KeyValue>* attrs,
                               const std::string& key, const std::string& value);
 

@@ -1,16 +1,22 @@
 // The gRPC client settings network exporters share (the Collector's configgrpc client
-// block) and the channel built from them.
+// block), the channel built from them, and the OTLP reading of a call's status.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/config_node.h"
+#include "core/component.h"
+#include "exporters/common/sender.h"
 
 namespace grpc {
 class Channel;
-}
+class ClientContext;
+class Status;
+}  // namespace grpc
 
 namespace spanflow::exporters {
 
@@ -22,22 +28,44 @@ struct TlsClientConfig {
   std::string key_file;
   std::string server_name_override;
 
+  // Reads the `tls` block (and reports its unknown keys).
   static TlsClientConfig parse(config::ConfigNode& node);
 };
 
+struct KeepaliveClientConfig {
+  std::chrono::nanoseconds time{0};     // ping after this long without activity; 0 = off
+  std::chrono::nanoseconds timeout{0};  // wait this long for the ping's answer; 0 = gRPC's 20 s
+  bool permit_without_stream = false;
+};
+
 struct GrpcClientConfig {
-  std::string endpoint;  // host:port (a dns:/// target is accepted)
+  // host:port; "http://" forces plaintext and "https://" forces TLS (the scheme is stripped),
+  // other gRPC targets (dns:///host:port, unix:path) are passed on as they are.
+  std::string endpoint;
   TlsClientConfig tls;
   std::map<std::string, std::string> headers;   // sent as metadata with every call
   std::string compression;                      // "", none, gzip
   bool use_google_default_credentials = false;  // Pub/Sub in production
+  std::string balancer_name = "round_robin";    // round_robin | pick_first
+  std::string authority;                        // overrides the :authority header
+  std::optional<KeepaliveClientConfig> keepalive;
 
-  // Reads endpoint (required unless `required_endpoint` is false), tls, headers, compression.
+  // Reads endpoint (required unless `required_endpoint` is false), tls, headers, compression,
+  // balancer_name, authority, keepalive. Header names are lowercased (gRPC metadata).
   static GrpcClientConfig parse(config::ConfigNode& node, bool required_endpoint = true);
 };
 
-// A channel for the config; throws std::runtime_error naming the file when a TLS file cannot
-// be read.
+// A channel for the config (it connects lazily); throws std::runtime_error naming the file
+// when a TLS file cannot be read.
 std::shared_ptr<grpc::Channel> make_channel(const GrpcClientConfig& config);
+
+// Sets the attempt's deadline and the configured headers on a call.
+void prepare_call(grpc::ClientContext& context, const GrpcClientConfig& config, Deadline deadline);
+
+// The OTLP specification's reading of a failed call: CANCELLED, DEADLINE_EXCEEDED, ABORTED,
+// OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS are retryable, RESOURCE_EXHAUSTED only when the
+// status carries a google.rpc.RetryInfo; everything else is permanent. A RetryInfo delay
+// becomes SendResult::retry_after. OK maps to SendResult::ok().
+SendResult to_send_result(const grpc::Status& status);
 
 }  // namespace spanflow::exporters

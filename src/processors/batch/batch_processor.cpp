@@ -80,10 +80,13 @@ ConsumeResult BatchProcessor::consume(TraceBatch&& batch) {
               " is full: the next consumer is not taking data fast enough",
           std::chrono::seconds(1));
     }
-    if (pending_.empty()) first_pending_at_ = Clock::now();
+    const bool first = pending_.empty();
+    if (first) first_pending_at_ = Clock::now();
     pending_.push_back(std::move(batch));
     pending_spans_ += spans;
-    if (pending_spans_ < config_.send_batch_size) return ConsumeResult::ok();
+    // The worker sleeps without a deadline while the buffer is empty: the first batch must
+    // wake it to start the timeout.
+    if (!first && pending_spans_ < config_.send_batch_size) return ConsumeResult::ok();
   }
   wake_.notify_one();
   return ConsumeResult::ok();

@@ -28,6 +28,10 @@ std::string minimal_config(std::string_view type, const testing::TempDir& dir) {
   if (type == "health_check") return "endpoint: '127.0.0.1:0'";
   if (type == "memory_limiter") return "{check_interval: 1s, limit_mib: 100000}";
   if (type == "attributes") return "actions: [{key: password, action: delete}]";
+  // Nothing listens on port 1: the batch is queued, fails, and is dropped at shutdown.
+  if (type == "otlp_grpc") return "{endpoint: '127.0.0.1:1', tls: {insecure: true}}";
+  if (type == "otlp_http") return "endpoint: 'http://127.0.0.1:1'";
+  if (type == "file_storage") return "directory: " + dir.path().string();
   return "{}";
 }
 

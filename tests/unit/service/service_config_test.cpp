@@ -73,10 +73,12 @@ service:
   CHECK(p.errors.has_errors());
   CHECK(p.report.find(
             "test.yaml:4:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-            "(spanflow has: debug, file, logging)") != std::string::npos);
+            "(spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, otlphttp)") !=
+        std::string::npos);
   CHECK(p.report.find(
             "test.yaml:6:3: error: exporters::fille: unknown exporter type 'fille' (did you "
-            "mean 'file'? spanflow has: debug, file, logging)") != std::string::npos);
+            "mean 'file'? spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, "
+            "otlphttp)") != std::string::npos);
 }
 
 TEST_CASE("a component of an unknown type is reported once, not again where it is used") {
@@ -94,9 +96,9 @@ service:
 )");
   CHECK(p.report ==
         "test.yaml:5:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-        "(spanflow has: debug, file, logging)\n"
+        "(spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, otlphttp)\n"
         "test.yaml:7:3: error: extensions::memory_ballast: unknown extension type "
-        "'memory_ballast' (spanflow has: health_check)\n");
+        "'memory_ballast' (spanflow has: file_storage, health_check)\n");
 }
 
 TEST_CASE("a pipeline naming an undefined component is an error at the reference") {
@@ -253,4 +255,29 @@ TEST_CASE("a config that is not a map, or has no service, is refused clearly") {
 TEST_CASE("an unknown top-level key suggests the right one") {
   const auto p = parse(std::string(kValid) + "exporter: {}\n");
   CHECK(p.report.find("unknown key 'exporter' (did you mean 'exporters'?)") != std::string::npos);
+}
+
+TEST_CASE("an exporter's persistent queue must name an extension that is defined and enabled") {
+  const std::string base = R"(receivers:
+  otlp: {protocols: {grpc: }}
+exporters:
+  otlp:
+    endpoint: gw:4317
+    sending_queue: {storage: file_storage/q}
+)";
+  const std::string pipelines = R"(  pipelines:
+    traces: {receivers: [otlp], exporters: [otlp]}
+)";
+  CHECK(parse(base + "service:\n" + pipelines).report ==
+        "test.yaml:4:3: error: exporters::otlp: needs extension 'file_storage/q', which is not "
+        "defined under 'extensions' (define it under 'extensions' and list it in "
+        "service::extensions)\n");
+  const std::string defined = "extensions:\n  file_storage/q: {directory: /tmp/q}\n";
+  CHECK(parse(base + defined + "service:\n" + pipelines).report ==
+        "test.yaml:4:3: error: exporters::otlp: needs extension 'file_storage/q', which is not "
+        "listed in service::extensions (add it to service::extensions)\n"
+        "test.yaml:8:3: warning: extensions: extension 'file_storage/q' is defined but not used "
+        "in service::extensions\n");
+  CHECK(parse(base + defined + "service:\n  extensions: [file_storage/q]\n" + pipelines).report ==
+        "");
 }

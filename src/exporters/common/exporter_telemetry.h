@@ -1,0 +1,55 @@
+// ExporterTelemetry: one exporter's metrics (the Collector's names, label `exporter`) and its
+// rate-limited log lines (internal to exporters/common).
+//
+// A dead backend must not flood the log: per kind of line, at most one per kLogInterval, and
+// the next one says how many were held back. Retry notices have their own budget so that they
+// cannot hide the lines about lost data. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/factory.h"
+#include "exporters/common/delivery_config.h"
+#include "exporters/common/log_limiter.h"
+#include "telemetry/metrics.h"
+
+namespace spanflow::exporters {
+
+class ExporterTelemetry {
+ public:
+  static constexpr auto kLogInterval = std::chrono::seconds(5);
+
+  // Registers the counters, and the queue gauges when `queue` is enabled (the capacity is set
+  // here). Without a Metrics in `settings`, instruments live in a private registry.
+  ExporterTelemetry(const CreateSettings& settings, const QueueConfig& queue);
+
+  // Transient trouble (a retry, a full queue): warn.
+  void retry(const std::string& message) { limited(retry_log_, spdlog::level::warn, message); }
+  // Data dropped or refused for good, storage failures: error.
+  void loss(const std::string& message) { limited(loss_log_, spdlog::level::err, message); }
+  spdlog::logger& logger() const { return *logger_; }
+
+ private:
+  // Declared (so initialized) before the instruments registered in them.
+  std::unique_ptr<telemetry::Metrics> own_metrics_;
+  telemetry::Metrics& metrics_;
+  telemetry::Labels labels_;
+
+ public:
+  telemetry::Counter& sent;
+  telemetry::Counter& send_failed;
+  telemetry::Counter& enqueue_failed;
+  telemetry::Gauge* queue_size = nullptr;     // null with the queue disabled
+  telemetry::Counter* redelivered = nullptr;  // null without a persistent queue
+
+ private:
+  void limited(LogLimiter& limiter, spdlog::level::level_enum level, const std::string& message);
+
+  std::shared_ptr<spdlog::logger> logger_;
+  LogLimiter retry_log_{kLogInterval};
+  LogLimiter loss_log_{kLogInterval};
+};
+
+}  // namespace spanflow::exporters

@@ -1,0 +1,216 @@
+#include "exporters/common/grpc_client.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
+#include <grpcpp/security/tls_credentials_options.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "google/rpc/status.pb.h"
+
+namespace spanflow::exporters {
+
+namespace {
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string read_pem(const std::string& path, const char* key) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf())) {
+    throw std::runtime_error(std::string("tls::") + key + ": cannot read " + path);
+  }
+  return text.str();
+}
+
+// The gRPC target and whether the endpoint's scheme decided plaintext (true) or TLS (false).
+struct Target {
+  std::string target;
+  std::optional<bool> plaintext;
+};
+
+Target parse_target(const std::string& endpoint) {
+  if (endpoint.starts_with("http://")) return {endpoint.substr(7), true};
+  if (endpoint.starts_with("https://")) return {endpoint.substr(8), false};
+  return {endpoint, std::nullopt};
+}
+
+std::shared_ptr<grpc::ChannelCredentials> tls_credentials(const TlsClientConfig& tls) {
+  const std::string ca = tls.ca_file.empty() ? "" : read_pem(tls.ca_file, "ca_file");
+  const std::string cert = tls.cert_file.empty() ? "" : read_pem(tls.cert_file, "cert_file");
+  const std::string key = tls.key_file.empty() ? "" : read_pem(tls.key_file, "key_file");
+  if (!tls.insecure_skip_verify) {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = ca;
+    options.pem_cert_chain = cert;
+    options.pem_private_key = key;
+    return grpc::SslCredentials(options);
+  }
+  // Encrypted but unverified: only gRPC's (experimental) TLS credentials can skip the check.
+  namespace ex = grpc::experimental;
+  ex::TlsChannelCredentialsOptions options;
+  options.set_verify_server_certs(false);
+  options.set_check_call_host(false);
+  options.set_certificate_verifier(std::make_shared<ex::NoOpCertificateVerifier>());
+  std::vector<ex::IdentityKeyCertPair> identity;
+  if (!cert.empty()) identity.push_back({key, cert});
+  if (!ca.empty() || !identity.empty()) {
+    options.set_certificate_provider(
+        std::make_shared<ex::StaticDataCertificateProvider>(ca, identity));
+    if (!ca.empty()) options.watch_root_certs();
+    if (!identity.empty()) options.watch_identity_key_cert_pairs();
+  }
+  return ex::TlsCredentials(options);
+}
+
+// gRPC's code names as Go prints them ("Unavailable"), for log lines users search for.
+const char* code_name(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
+  const auto i = static_cast<std::size_t>(code);
+  return i < std::size(kNames) ? kNames[i] : "Unknown";
+}
+
+}  // namespace
+
+TlsClientConfig TlsClientConfig::parse(config::ConfigNode& node) {
+  TlsClientConfig c;
+  node.read("insecure", c.insecure);
+  node.read("insecure_skip_verify", c.insecure_skip_verify);
+  node.read("ca_file", c.ca_file);
+  node.read("cert_file", c.cert_file);
+  node.read("key_file", c.key_file);
+  node.read("server_name_override", c.server_name_override);
+  if (c.cert_file.empty() != c.key_file.empty()) {
+    node.error(c.cert_file.empty() ? "key_file is set without cert_file"
+                                   : "cert_file is set without key_file",
+               "a client certificate needs both cert_file and key_file");
+  }
+  node.finish();
+  return c;
+}
+
+GrpcClientConfig GrpcClientConfig::parse(config::ConfigNode& node, bool required_endpoint) {
+  GrpcClientConfig c;
+  if (required_endpoint) node.require("endpoint");
+  node.read("endpoint", c.endpoint);
+  if (c.endpoint.empty() && node.has("endpoint")) node.error_at("endpoint", "must not be empty");
+  if (auto tls = node.child("tls"); tls && !tls->is_null()) c.tls = TlsClientConfig::parse(*tls);
+  if (auto headers = node.child("headers")) {
+    for (auto& [name, value] : headers->entries()) {
+      if (auto text = value.as_string()) c.headers[lowercase(name)] = *text;
+    }
+  }
+  node.read("compression", c.compression);
+  if (c.compression != "" && c.compression != "none" && c.compression != "gzip") {
+    const bool known = c.compression == "zstd" || c.compression == "snappy" ||
+                       c.compression == "zlib" || c.compression == "deflate";
+    node.error_at("compression",
+                  known ? "\"" + c.compression + "\" is not supported by spanflow"
+                        : "expected \"gzip\" or \"none\", got \"" + c.compression + "\"",
+                  "use gzip or none");
+  }
+  node.read_enum("balancer_name", c.balancer_name, {"round_robin", "pick_first"});
+  node.read("authority", c.authority);
+  if (auto keepalive = node.child("keepalive"); keepalive && !keepalive->is_null()) {
+    KeepaliveClientConfig k;
+    keepalive->read("time", k.time);
+    keepalive->read("timeout", k.timeout);
+    keepalive->read("permit_without_stream", k.permit_without_stream);
+    keepalive->finish();
+    c.keepalive = k;
+  }
+  return c;
+}
+
+std::shared_ptr<grpc::Channel> make_channel(const GrpcClientConfig& config) {
+  const Target target = parse_target(config.endpoint);
+  grpc::ChannelArguments args;
+  // gRPC waits up to 120 s between reconnects by default; a backend that is back should get
+  // data within seconds, not minutes, while calls in between fail fast (and are retried).
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
+  if (config.compression == "gzip") args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
+  if (!config.balancer_name.empty()) args.SetLoadBalancingPolicyName(config.balancer_name);
+  if (!config.tls.server_name_override.empty()) {
+    args.SetSslTargetNameOverride(config.tls.server_name_override);
+  }
+  if (!config.authority.empty()) args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, config.authority);
+  if (config.keepalive && config.keepalive->time.count() > 0) {
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS,
+                static_cast<int>(duration_cast<milliseconds>(config.keepalive->time).count()));
+    if (config.keepalive->timeout.count() > 0) {
+      args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                  static_cast<int>(duration_cast<milliseconds>(config.keepalive->timeout).count()));
+    }
+    args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS,
+                config.keepalive->permit_without_stream ? 1 : 0);
+  }
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (config.use_google_default_credentials) {
+    credentials = grpc::GoogleDefaultCredentials();
+    if (!credentials) throw std::runtime_error("no Google default credentials found");
+  } else if (target.plaintext.value_or(config.tls.insecure)) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    credentials = tls_credentials(config.tls);
+  }
+  return grpc::CreateCustomChannel(target.target, credentials, args);
+}
+
+void prepare_call(grpc::ClientContext& context, const GrpcClientConfig& config, Deadline deadline) {
+  // ClientContext takes system_clock deadlines; convert the remaining time.
+  context.set_deadline(std::chrono::system_clock::now() +
+                       (deadline - std::chrono::steady_clock::now()));
+  for (const auto& [name, value] : config.headers) context.AddMetadata(name, value);
+}
+
+SendResult to_send_result(const grpc::Status& status) {
+  if (status.ok()) return SendResult::ok();
+  std::chrono::milliseconds retry_after{0};
+  bool has_retry_info = false;
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    for (const auto& detail : details.details()) {
+      google::rpc::RetryInfo info;
+      if (detail.Is<google::rpc::RetryInfo>() && detail.UnpackTo(&info)) {
+        has_retry_info = true;
+        retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::seconds(info.retry_delay().seconds()) +
+            std::chrono::nanoseconds(info.retry_delay().nanos()));
+      }
+    }
+  }
+  std::string message = std::string("rpc error: code = ") + code_name(status.error_code()) +
+                        " desc = " + status.error_message();
+  switch (status.error_code()) {
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::OUT_OF_RANGE:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DATA_LOSS:
+      return SendResult::retryable(std::move(message), retry_after);
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      if (has_retry_info) return SendResult::retryable(std::move(message), retry_after);
+      return SendResult::permanent(std::move(message));
+    default:
+      return SendResult::permanent(std::move(message));
+  }
+}
+
+}  // namespace spanflow::exporters
