@@ -207,8 +207,12 @@ class QueuedExporter::Impl {
       if (--active_calls_ == 0) calls_done_.notify_all();
     }
     switch (d.outcome) {
-      case Outcome::kDelivered:
-        return ConsumeResult::ok();
+      case Outcome::kDelivered: {
+        ConsumeResult ok = ConsumeResult::ok();  // a partial success goes back to the client
+        ok.rejected_spans = d.last.rejected_spans;
+        if (ok.rejected_spans > 0) ok.message = d.last.message;
+        return ok;
+      }
       case Outcome::kAbandoned:
         telemetry_.send_failed.add(spans);
         return ConsumeResult::retryable(d.last.message, d.last.retry_after);

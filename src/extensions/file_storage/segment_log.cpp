@@ -105,8 +105,9 @@ SegmentLog::Fd::~Fd() {
 SegmentLog::SegmentLog(fs::path dir, LogOptions options, std::shared_ptr<spdlog::logger> logger)
     : dir_(std::move(dir)), options_(options), logger_(std::move(logger)) {
   std::error_code ec;
-  fs::create_directories(dir_, ec);
+  const bool created = fs::create_directories(dir_, ec);
   if (ec) throw std::runtime_error("cannot create " + dir_.string() + ": " + ec.message());
+  if (created && options_.fsync) sync_dir(dir_.parent_path());  // the new directory's entry
   lock_ = Fd(::open((dir_ / "LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (lock_.get() < 0) throw std::runtime_error(errno_text("cannot open " + dir_.string()));
   if (::flock(lock_.get(), LOCK_EX | LOCK_NB) != 0) {

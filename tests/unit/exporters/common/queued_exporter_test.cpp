@@ -338,11 +338,20 @@ TEST_CASE("with the queue disabled consume sends on the caller's thread and retu
   CHECK(h.sender->attempt_count() == 2);  // already done when consume returned
   CHECK(h.sent() == 2);
 
+  SendResult partial = SendResult::ok();
+  partial.rejected_spans = 1;
+  partial.message = "one span too old";
+  h.sender->script({partial});
+  const ConsumeResult partial_result = h.exporter->consume(batch_of(2));
+  CHECK(partial_result.is_ok());
+  CHECK(partial_result.rejected_spans == 1);  // the client learns about it
+  CHECK(partial_result.message == "one span too old");
+
   h.sender->script({SendResult::permanent("HTTP 401")});
   const ConsumeResult permanent = h.exporter->consume(batch_of(3));
   CHECK(permanent.kind == ConsumeResult::Kind::kPermanent);
   CHECK(permanent.message == "HTTP 401");
-  CHECK(h.failed() == 3);
+  CHECK(h.failed() == 4);
   h.stop();
   CHECK(h.metric("otelcol_exporter_queue_capacity") == 0);
 }
