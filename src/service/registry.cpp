@@ -2,6 +2,8 @@
 
 #include "exporters/debug/factory.h"
 #include "exporters/file/factory.h"
+#include "exporters/googlecloudpubsub/factory.h"
+#include "exporters/jaeger/factory.h"
 #include "exporters/otlp_grpc/factory.h"
 #include "exporters/otlp_http/factory.h"
 #include "extensions/file_storage/factory.h"
@@ -27,6 +29,8 @@ Registry Registry::builtin() {
   r.add(exporters::file::make_factory());
   r.add(exporters::otlp_grpc::make_factory(), {"otlp"});
   r.add(exporters::otlp_http::make_factory(), {"otlphttp"});
+  r.add(exporters::jaeger::make_factory());
+  r.add(exporters::googlecloudpubsub::make_factory(), {"pubsub", "googlepubsub"});
   r.add(extensions::health_check::make_factory());
   r.add(extensions::file_storage::make_factory());
   return r;

@@ -79,7 +79,7 @@ std::int64_t now_nanos() {
 // Two resources with spans of every shape: all attribute value types, events, links, status,
 // parents, trace state, flags, dropped counts. The earliest start is kEarliestStart.
 constexpr std::uint64_t kEarliestStart = 1'699'999'999'123'456'789ULL;
-otlp::ExportRequest rich_request() {
+otlp::ExportRequest two_resource_request() {
   otlp::ExportRequest request = make_request(3, 100, "checkout", "checkout");
   request.MergeFrom(make_request(2, 200, "payments", "payments"));
   auto* rs = request.mutable_resource_spans(0);
@@ -190,7 +190,7 @@ void check_cloudevents(const pubsub::PubsubMessage& message, bool gzip, std::int
 TEST_CASE("Pub/Sub: a batch arrives as OTLP protobuf with the CloudEvents attributes", "[pubsub]") {
   const auto emulator = start_emulator();
   if (!emulator) return;
-  const otlp::ExportRequest request = rich_request();
+  const otlp::ExportRequest request = two_resource_request();
 
   // The plaintext channel the exporter makes for `endpoint` + `insecure: true`.
   const Config plain = setup(*emulator, "plain");
@@ -234,12 +234,14 @@ TEST_CASE("Pub/Sub: watermark earliest puts the earliest span start in ce-time",
   Config config = setup(*emulator, "earliest");
   config.watermark = {WatermarkBehavior::kEarliest, std::chrono::nanoseconds(0)};
   PubsubSender unlimited(config, emulator->channel());
-  REQUIRE(unlimited.send(batch_of(rich_request()), in_seconds(10)).kind == SendResult::Kind::kOk);
+  REQUIRE(unlimited.send(batch_of(two_resource_request()), in_seconds(10)).kind ==
+          SendResult::Kind::kOk);
 
   config.watermark.allowed_drift = std::chrono::hours(1);
   PubsubSender clamped(config, emulator->channel());
   const std::int64_t before = now_nanos();
-  REQUIRE(clamped.send(batch_of(rich_request()), in_seconds(10)).kind == SendResult::Kind::kOk);
+  REQUIRE(clamped.send(batch_of(two_resource_request()), in_seconds(10)).kind ==
+          SendResult::Kind::kOk);
   const std::int64_t after = now_nanos();
 
   const auto pulled = emulator->pull(subscription("earliest"), 2);

@@ -167,11 +167,7 @@ Config Config::parse(config::ConfigNode& node) {
     }
   }
 
-  // DELIVERY: the shared exporterhelper keys. Until exporters/common/delivery_config.cpp is
-  // linkable this reads only `timeout`; then it becomes
-  // `c.delivery = DeliveryConfig::parse(node, std::chrono::seconds(12));`.
-  node.read("timeout", c.timeout);
-  if (c.timeout.count() <= 0) node.error_at("timeout", "must be greater than 0");
+  c.delivery = exporters::DeliveryConfig::parse(node, std::chrono::seconds(12));
   return c;
 }
 

@@ -8,6 +8,7 @@
 
 #include "config/config_node.h"
 #include "config/yaml_document.h"
+#include "exporters/common/delivery_config.h"
 
 namespace spanflow::exporters::googlecloudpubsub {
 
@@ -41,11 +42,10 @@ struct Config {
   // traces.attributes: extra message attributes; the CloudEvents attributes win over them.
   std::map<std::string, std::string> attributes;
 
-  // Per Publish attempt (all the Publish calls of one batch share it).
-  // DELIVERY: once exporters/common/delivery_config.cpp lands, replace the `timeout` read in
-  // parse() by `delivery = DeliveryConfig::parse(node, std::chrono::seconds(12))` (which also
-  // reads retry_on_failure and sending_queue) and drop this field for delivery.timeout.
-  std::chrono::nanoseconds timeout = std::chrono::seconds(12);
+  // timeout (per Publish attempt, default 12 s; all Publish calls of a batch share it),
+  // retry_on_failure and sending_queue. Unlike the Collector (which leaves the queue and
+  // retries off for this exporter), both are on by default: acknowledged data is not lost.
+  exporters::DeliveryConfig delivery;
 
   static Config parse(config::ConfigNode& node);
 };

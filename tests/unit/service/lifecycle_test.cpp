@@ -31,6 +31,10 @@ std::string minimal_config(std::string_view type, const testing::TempDir& dir) {
   // Nothing listens on port 1: the batch is queued, fails, and is dropped at shutdown.
   if (type == "otlp_grpc") return "{endpoint: '127.0.0.1:1', tls: {insecure: true}}";
   if (type == "otlp_http") return "endpoint: 'http://127.0.0.1:1'";
+  if (type == "jaeger") return "{endpoint: '127.0.0.1:1', tls: {insecure: true}}";
+  if (type == "googlecloudpubsub") {
+    return "{project: p, topic: projects/p/topics/abc, endpoint: '127.0.0.1:1', insecure: true}";
+  }
   if (type == "file_storage") return "directory: " + dir.path().string();
   return "{}";
 }

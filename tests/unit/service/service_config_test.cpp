@@ -73,12 +73,12 @@ service:
   CHECK(p.errors.has_errors());
   CHECK(p.report.find(
             "test.yaml:4:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-            "(spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, otlphttp)") !=
-        std::string::npos);
+            "(spanflow has: debug, file, googlecloudpubsub, jaeger, logging, otlp, otlp_grpc, "
+            "otlp_http, otlphttp, pubsub)") != std::string::npos);
   CHECK(p.report.find(
             "test.yaml:6:3: error: exporters::fille: unknown exporter type 'fille' (did you "
-            "mean 'file'? spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, "
-            "otlphttp)") != std::string::npos);
+            "mean 'file'? spanflow has: debug, file, googlecloudpubsub, jaeger, logging, otlp, "
+            "otlp_grpc, otlp_http, otlphttp, pubsub)") != std::string::npos);
 }
 
 TEST_CASE("a component of an unknown type is reported once, not again where it is used") {
@@ -96,7 +96,8 @@ service:
 )");
   CHECK(p.report ==
         "test.yaml:5:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-        "(spanflow has: debug, file, logging, otlp, otlp_grpc, otlp_http, otlphttp)\n"
+        "(spanflow has: debug, file, googlecloudpubsub, jaeger, logging, otlp, otlp_grpc, "
+        "otlp_http, otlphttp, pubsub)\n"
         "test.yaml:7:3: error: extensions::memory_ballast: unknown extension type "
         "'memory_ballast' (spanflow has: file_storage, health_check)\n");
 }

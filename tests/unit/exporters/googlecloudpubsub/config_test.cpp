@@ -53,7 +53,9 @@ TEST_CASE("googlecloudpubsub config: defaults are the Collector's") {
   CHECK(p.config.watermark.allowed_drift == std::chrono::nanoseconds(0));
   CHECK_FALSE(p.config.ordering.enabled);
   CHECK(p.config.attributes.empty());
-  CHECK(p.config.timeout == std::chrono::seconds(12));
+  CHECK(p.config.delivery.timeout == std::chrono::seconds(12));
+  CHECK(p.config.delivery.sending_queue.enabled);
+  CHECK(p.config.delivery.retry_on_failure.enabled);
   CHECK(p.config.user_agent == "spanflow {{version}}");
 }
 
@@ -85,7 +87,7 @@ timeout: 3s
   CHECK(p.config.ordering.remove_resource_attribute);
   CHECK(p.config.attributes ==
         std::map<std::string, std::string>{{"team", "payments"}, {"ce-type", "custom.type"}});
-  CHECK(p.config.timeout == std::chrono::seconds(3));
+  CHECK(p.config.delivery.timeout == std::chrono::seconds(3));
 }
 
 TEST_CASE("googlecloudpubsub config: the topic is required and validated precisely") {
@@ -93,8 +95,9 @@ TEST_CASE("googlecloudpubsub config: the topic is required and validated precise
              Contains("exporters::googlecloudpubsub: missing required key 'topic'"));
 
   const std::map<std::string, std::string> cases{
-      {"my-topic", "topic 'my-topic' is a bare name but 'project' is not set (set 'project', or "
-                   "use 'projects/<project_id>/topics/"},
+      {"my-topic",
+       "topic 'my-topic' is a bare name but 'project' is not set (set 'project', or "
+       "use 'projects/<project_id>/topics/"},
       {"projects/p/subscriptions/s", "is not a valid format"},
       {"projects//topics/abc", "the project id is empty"},
       {"projects/My-Project/topics/abc", "the project id must start with a lowercase letter"},
@@ -143,7 +146,6 @@ TEST_CASE("googlecloudpubsub config: invalid values are errors with their positi
   CHECK_THAT(parse(topic + "ordering: {enabled: true}\n").report,
              Contains("'from_resource_attribute' is required if ordering is enabled"));
   CHECK(parse(topic + "ordering: {enabled: false}\n").report == "");
-  CHECK_THAT(parse(topic + "timeout: 0s\n").report, Contains("timeout: must be greater than 0"));
   CHECK_THAT(parse(topic + "endpoint: localhost\n").report,
              Contains("endpoint: 'localhost' is not host:port"));
   CHECK_THAT(parse(topic + "traces: {encoding: otlp_json}\n").report,
