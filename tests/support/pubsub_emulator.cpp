@@ -220,6 +220,14 @@ PubsubEmulator::~PubsubEmulator() {
   stop();
 }
 
+void PubsubEmulator::pause() {
+  if (pid_ > 0) ::kill(-pid_, SIGSTOP);
+}
+
+void PubsubEmulator::resume() {
+  if (pid_ > 0) ::kill(-pid_, SIGCONT);
+}
+
 void PubsubEmulator::stop() {
   if (pid_ <= 0) return;
   // SIGKILL at once: the emulator keeps nothing worth a graceful stop (state is in memory),

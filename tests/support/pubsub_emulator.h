@@ -43,6 +43,10 @@ class PubsubEmulator {
 
   // Kills the process group and reaps the emulator; idempotent.
   void stop();
+  // Freezes (SIGSTOP) and thaws (SIGCONT) the emulator's process group: an outage that keeps
+  // its in-memory topics and messages.
+  void pause();
+  void resume();
   std::string log() const;
 
   // Admin and subscriber calls; each throws std::runtime_error on a gRPC error.

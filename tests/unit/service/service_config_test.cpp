@@ -29,6 +29,15 @@ Parsed parse(const std::string& yaml, std::map<std::string, std::string> env = {
   return p;
 }
 
+// "debug, file, ..." as the error lists them: every exporter type and alias, sorted.
+std::string exporter_types() {
+  std::string out;
+  for (const auto& type : service::Registry::builtin().types(ComponentKind::kExporter)) {
+    out += (out.empty() ? "" : ", ") + type;
+  }
+  return out;
+}
+
 constexpr const char* kValid = R"(receivers:
   otlp:
     protocols:
@@ -73,12 +82,12 @@ service:
   CHECK(p.errors.has_errors());
   CHECK(p.report.find(
             "test.yaml:4:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-            "(spanflow has: debug, file, googlecloudpubsub, jaeger, logging, otlp, otlp_grpc, "
-            "otlp_http, otlphttp, pubsub)") != std::string::npos);
+            "(spanflow has: " +
+            exporter_types() + ")") != std::string::npos);
   CHECK(p.report.find(
             "test.yaml:6:3: error: exporters::fille: unknown exporter type 'fille' (did you "
-            "mean 'file'? spanflow has: debug, file, googlecloudpubsub, jaeger, logging, otlp, "
-            "otlp_grpc, otlp_http, otlphttp, pubsub)") != std::string::npos);
+            "mean 'file'? spanflow has: " +
+            exporter_types() + ")") != std::string::npos);
 }
 
 TEST_CASE("a component of an unknown type is reported once, not again where it is used") {
@@ -96,10 +105,11 @@ service:
 )");
   CHECK(p.report ==
         "test.yaml:5:3: error: exporters::googlecloud: unknown exporter type 'googlecloud' "
-        "(spanflow has: debug, file, googlecloudpubsub, jaeger, logging, otlp, otlp_grpc, "
-        "otlp_http, otlphttp, pubsub)\n"
-        "test.yaml:7:3: error: extensions::memory_ballast: unknown extension type "
-        "'memory_ballast' (spanflow has: file_storage, health_check)\n");
+        "(spanflow has: " +
+            exporter_types() +
+            ")\n"
+            "test.yaml:7:3: error: extensions::memory_ballast: unknown extension type "
+            "'memory_ballast' (spanflow has: file_storage, health_check)\n");
 }
 
 TEST_CASE("a pipeline naming an undefined component is an error at the reference") {
