@@ -15,10 +15,19 @@
 
 namespace spanflow {
 
+// How the arena of a batch grows: the first block, and the cap blocks double up to. Batches
+// decoded from requests use the defaults; a stage holding many small batches for long (one
+// per buffered trace, in tail_sampling) starts smaller so an idle block costs little.
+struct ArenaSizing {
+  std::size_t start_block = 16 * 1024;
+  std::size_t max_block = 1024 * 1024;
+};
+
 class TraceBatch {
  public:
   // An empty request on a new arena.
   TraceBatch();
+  explicit TraceBatch(const ArenaSizing& sizing);
 
   TraceBatch(TraceBatch&&) noexcept = default;
   TraceBatch& operator=(TraceBatch&&) noexcept = default;
