@@ -23,23 +23,19 @@ void set_attribute_on_spans(otlp::ExportRequest& request, std::string_view key,
   }
 }
 
-void LateBatch::add(const SpanSource& source, const otlp::Span& span, const std::string* policy) {
-  if (!batch_) batch_.emplace(kTraceArenaSizing);
+void LateBatch::add(const otlp::Span& span, const SpanSource& source, const std::string* policy) {
+  if (!batch_) batch_.emplace(ArenaSizing{4 * 1024, 64 * 1024});
   auto [scope_it, fresh_scope] =
       scopes_.try_emplace({source.resource_key, source.scope_key}, nullptr);
   if (fresh_scope) {
     auto [rs_it, fresh_resource] = resources_.try_emplace(source.resource_key, nullptr);
     if (fresh_resource) {
       otlp::ResourceSpans* rs = batch_->mutable_request().add_resource_spans();
-      if (source.resource->has_resource()) {
-        rs->mutable_resource()->CopyFrom(source.resource->resource());
-      }
-      rs->set_schema_url(source.resource->schema_url());
+      rs->MergeFromString(source.resource);
       rs_it->second = rs;
     }
     otlp::ScopeSpans* ss = rs_it->second->add_scope_spans();
-    if (source.scope->has_scope()) ss->mutable_scope()->CopyFrom(source.scope->scope());
-    ss->set_schema_url(source.scope->schema_url());
+    ss->MergeFromString(source.scope);
     scope_it->second = ss;
   }
   otlp::Span* copy = scope_it->second->add_spans();

@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "core/trace_batch.h"
-#include "processors/tail_sampling/trace_buffer.h"
+#include "processors/tail_sampling/trace_data.h"
 
 namespace spanflow::processors::tail_sampling {
 
@@ -25,7 +25,7 @@ class LateBatch {
  public:
   // Copies `span`; with `policy` set, marks it as the Collector's recordpolicy does
   // (`tailsampling.policy`, and `tailsampling.cached_decision: true`).
-  void add(const SpanSource& source, const otlp::Span& span, const std::string* policy);
+  void add(const otlp::Span& span, const SpanSource& source, const std::string* policy);
   std::size_t spans() const { return spans_; }
   // The gathered request (null when nothing was added).
   std::optional<TraceBatch> take() { return std::exchange(batch_, std::nullopt); }

@@ -93,8 +93,11 @@ std::vector<PolicyConfig> parse_sub_policies(ConfigNode& settings, std::string_v
     list->error("must list at least one sub-policy");
   }
   for (ConfigNode& item : items) {
+    // Kept even when invalid, so its name still counts in rate_allocation checks (a config
+    // with errors is never built).
     PolicyConfig sub;
-    if (detail::parse_policy(item, level, sub)) out.push_back(std::move(sub));
+    detail::parse_policy(item, level, sub);
+    out.push_back(std::move(sub));
   }
   return out;
 }
@@ -265,7 +268,7 @@ std::vector<PolicyConfig> parse_policies(ConfigNode& node) {
   std::map<std::string, config::Mark> seen;
   for (ConfigNode& item : node.items()) {
     PolicyConfig policy;
-    if (!detail::parse_policy(item, Level::kTop, policy)) continue;
+    detail::parse_policy(item, Level::kTop, policy);
     if (!policy.name.empty()) {
       const auto [it, fresh] = seen.emplace(policy.name, item.mark());
       if (!fresh) {

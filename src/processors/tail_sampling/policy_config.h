@@ -140,7 +140,8 @@ namespace detail {
 // composite takes leaves and `and`; the top level takes everything.
 enum class Level { kTop, kCompositeSub, kAndSub };
 
-// One list entry; false when it is unusable (no valid type).
+// One list entry (its name is read even when the rest is invalid); false when it is
+// unusable (no valid type).
 bool parse_policy(config::ConfigNode& node, Level level, PolicyConfig& out);
 // The settings map of a leaf type (`latency:`, `probabilistic:`, ...).
 void parse_settings(config::ConfigNode& settings, PolicyConfig& out);

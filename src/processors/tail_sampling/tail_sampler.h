@@ -79,17 +79,24 @@ class TailSampler {
 
  private:
   struct Shard;
-  struct Decided;
+  struct Claim;
   enum class Trigger { kWait, kMemory, kTraceLimit, kShutdown };
 
-  // Decides `trace` (already out of the buffer) under the shard lock; sampled data goes to
-  // `out`, to be emitted after the lock is released.
-  void decide(Shard& shard, std::unique_ptr<BufferedTrace> trace, Trigger trigger,
-              Clock::time_point now, std::vector<Decided>& out);
-  // Decides the shard's oldest traces while it is over its trace or byte limit.
-  void enforce_limits(Shard& shard, Clock::time_point now, std::vector<Decided>& out);
+  // Deciding a trace happens in three steps so receivers wait on a shard lock only briefly:
+  // claim (under the lock: out of the buffer, its id marked "deciding" so spans arriving
+  // meanwhile are held for it), evaluate (no lock: decode, run the policies), finalize (under
+  // the lock: remember the decision, apply it to the spans held meanwhile). Then emit.
+  void claim(Shard& shard, std::unique_ptr<BufferedTrace> trace, Trigger trigger,
+             std::vector<Claim>& claims);
+  void evaluate(std::vector<Claim>& claims, Clock::time_point now);
+  void finalize(Shard& shard, std::vector<Claim>& claims, Clock::time_point now);
+  void emit(std::vector<Claim>& claims);
+  // evaluate + finalize + emit, for claims made under `shard`'s lock (now released).
+  void decide(Shard& shard, std::vector<Claim>& claims, Clock::time_point now);
+  // Claims the shard's oldest traces while it is over its trace or byte limit.
+  void enforce_limits(Shard& shard, std::vector<Claim>& claims);
   bool over_limits(const Shard& shard) const;
-  void emit(std::vector<Decided>& decided);
+  std::uint64_t byte_limit() const;
   // Bookkeeping after the shard's buffer changed size.
   void sync(Shard& shard);
 

@@ -1,7 +1,5 @@
 #include "processors/tail_sampling/trace_buffer.h"
 
-#include <google/protobuf/arena.h>
-
 #include <algorithm>
 #include <functional>
 
@@ -15,21 +13,12 @@ bool is_root(const otlp::Span& span) {
   return std::all_of(parent.begin(), parent.end(), [](char c) { return c == 0; });
 }
 
-// Bytes a length-delimited field of `size` bytes takes on the wire (tag, length, payload).
-std::uint64_t field_bytes(std::size_t size) {
-  std::uint64_t varint = 1;
-  for (std::size_t v = size; v >= 0x80; v >>= 7) ++varint;
-  return 1 + varint + size;
-}
-
 }  // namespace
 
-// The trace record and its TraceBatch payload (arena object, request pointer, reservations,
-// shared_ptr control block), a map node and bucket, two heap/FIFO entries, plus malloc's
-// per-chunk headers (16 bytes each) for the four allocations.
-const std::size_t TraceBuffer::kTraceOverhead =
-    sizeof(BufferedTrace) + sizeof(google::protobuf::Arena) + 64 +
-    (sizeof(TraceId) + 3 * sizeof(void*) + 8) + 2 * (sizeof(Timer) + sizeof(Arrival)) + 4 * 16;
+// The trace record, the map node (key, pointer, next, cached hash) and bucket, two heap/FIFO
+// entries, and malloc's per-chunk headers (16 bytes) for the record and the node.
+const std::size_t TraceBuffer::kTraceOverhead = sizeof(BufferedTrace) + (sizeof(TraceId) + 24) + 8 +
+                                                2 * (sizeof(Timer) + sizeof(Arrival)) + 2 * 16;
 
 TraceBuffer::TraceBuffer(const BufferTiming& timing, std::size_t expected_traces)
     : timing_(timing) {
@@ -57,41 +46,8 @@ BufferedTrace& TraceBuffer::create(const TraceId& id, Clock::time_point now) {
 
 bool TraceBuffer::append(BufferedTrace& trace, const SpanSource& source, const otlp::Span& span,
                          Clock::time_point now) {
-  BufferedTrace::Header* header = nullptr;
-  for (BufferedTrace::Header& h : trace.headers) {
-    if (h.resource_key == source.resource_key && h.scope_key == source.scope_key) {
-      header = &h;
-      break;
-    }
-  }
-  if (header == nullptr) {
-    otlp::ResourceSpans* rs = nullptr;
-    for (const BufferedTrace::Header& h : trace.headers) {
-      if (h.resource_key == source.resource_key) {
-        rs = h.resource;
-        break;
-      }
-    }
-    otlp::ExportRequest& request = trace.batch.mutable_request();
-    if (rs == nullptr) {
-      rs = request.add_resource_spans();
-      if (source.resource->has_resource()) {
-        rs->mutable_resource()->CopyFrom(source.resource->resource());
-      }
-      rs->set_schema_url(source.resource->schema_url());
-      if (timing_.track_encoded_size) trace.encoded_bytes += field_bytes(rs->ByteSizeLong());
-    }
-    otlp::ScopeSpans* ss = rs->add_scope_spans();
-    if (source.scope->has_scope()) ss->mutable_scope()->CopyFrom(source.scope->scope());
-    ss->set_schema_url(source.scope->schema_url());
-    if (timing_.track_encoded_size) trace.encoded_bytes += field_bytes(ss->ByteSizeLong());
-    trace.headers.push_back({source.resource_key, source.scope_key, rs, ss});
-    header = &trace.headers.back();
-  }
-  header->scope->add_spans()->CopyFrom(span);
-  ++trace.spans;
+  trace.data.append(source, span, headers_);
   trace.last_arrival = now;
-  if (timing_.track_encoded_size) trace.encoded_bytes += field_bytes(span.ByteSizeLong());
   account(trace);
 
   if (trace.root_seen || !is_root(span)) return false;
@@ -186,8 +142,7 @@ bool TraceBuffer::live(const TraceId& id, std::uint64_t seq) const {
 }
 
 void TraceBuffer::account(BufferedTrace& trace) {
-  const std::uint64_t now_bytes = trace.batch.arena_bytes() + kTraceOverhead +
-                                  trace.headers.capacity() * sizeof(BufferedTrace::Header);
+  const std::uint64_t now_bytes = trace.data.memory_bytes() + kTraceOverhead;
   bytes_ = bytes_ - trace.accounted_bytes + now_bytes;
   trace.accounted_bytes = now_bytes;
 }

@@ -28,6 +28,7 @@ std::string minimal_config(std::string_view type, const testing::TempDir& dir) {
   if (type == "health_check") return "endpoint: '127.0.0.1:0'";
   if (type == "memory_limiter") return "{check_interval: 1s, limit_mib: 100000}";
   if (type == "attributes") return "actions: [{key: password, action: delete}]";
+  if (type == "tail_sampling") return "policies: [{name: all, type: always_sample}]";
   return "{}";
 }
 
