@@ -82,6 +82,13 @@ void TailSamplingProcessor::shutdown(Deadline deadline) {
                              settings_.id.to_string(), pending);
     }
   }
+  // Receivers stop before processors, so nothing should have arrived since; if a straggler
+  // did, it is counted rather than forgotten.
+  if (const std::size_t late = sampler_.traces_in_memory(); late > 0) {
+    const std::uint64_t spans = sampler_.drop_all();
+    settings_.logger->warn("processor {} dropped {} traces ({} spans) that arrived during shutdown",
+                           settings_.id.to_string(), late, spans);
+  }
   emitter_.stop(deadline);
   running_ = false;
 }
