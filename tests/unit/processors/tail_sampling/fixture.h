@@ -4,10 +4,12 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,10 +55,11 @@ otlp::ExportRequest request_of(const std::vector<otlp::Span>& spans,
 ts::Decision evaluate(const std::string& policy_yaml, const otlp::ExportRequest& spans,
                       std::uint64_t trace = 1);
 
-// Collects what the sampler emits; queued_bytes() is what the test sets.
+// Collects what the sampler emits (thread-safe push); queued_bytes() is what the test sets.
 class CapturingOutput final : public ts::Output {
  public:
   void push(TraceBatch&& batch, std::size_t spans, std::uint64_t) override {
+    std::lock_guard lock(mu);
     batches.push_back(std::move(batch));
     this->spans += spans;
   }
@@ -67,9 +70,10 @@ class CapturingOutput final : public ts::Output {
   // Every emitted span.
   std::vector<otlp::Span> all_spans() const;
 
+  std::mutex mu;
   std::vector<TraceBatch> batches;
   std::size_t spans = 0;
-  std::uint64_t queued = 0;
+  std::atomic<std::uint64_t> queued{0};
 };
 
 // A TailSampler with a manual clock and captured output.

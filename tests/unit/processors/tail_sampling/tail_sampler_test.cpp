@@ -1,7 +1,9 @@
 // The sharded trace buffer and its decisions, driven by a manual clock: timing to the
 // millisecond, merged output, late spans by cached decision, decide-early after the root,
 // the byte and trace-count limits (decide now, never lose), and shutdown.
+#include <atomic>
 #include <catch.hpp>
+#include <thread>
 
 #include "fixture.h"
 
@@ -323,4 +325,47 @@ policies: [{name: all, type: always_sample}]
   CHECK(shards.size() == 4);
   h.advance(100ms);
   CHECK(h.output.spans_by_trace().size() == 64);
+}
+
+TEST_CASE("spans racing their trace's decision follow it: no trace is ever split") {
+  // The decision needs the error span (the first one sent); the other spans arrive from
+  // another thread while the trace is buffered, being decided, or decided (cached). Whatever
+  // the interleaving, odd traces come out whole and even ones not at all.
+  Harness h(R"(num_shards: 2
+decision_wait: 1ms
+policies: [{name: errors, type: status_code, status_code: {status_codes: [ERROR]}}]
+)");
+  constexpr std::uint64_t kTraces = 3000;
+  std::atomic<bool> done{false};
+  std::thread decider([&] {
+    while (!done) {
+      h.clock.advance(1ms);
+      for (std::size_t s = 0; s < h.sampler.shard_count(); ++s) {
+        h.sampler.decide_due(s, h.clock.now());
+      }
+    }
+  });
+  for (std::uint64_t t = 1; t <= kTraces; ++t) {
+    Span first = make_span(t, 1);
+    if (t % 2 == 1) set_status(first, 2);
+    REQUIRE(h.send({first}).is_ok());
+    REQUIRE(h.send({make_span(t, 2, 1)}).is_ok());
+    REQUIRE(h.send({make_span(t, 3, 1), make_span(t, 4, 1)}).is_ok());
+  }
+  done = true;
+  decider.join();
+  h.sampler.decide_all();
+  const auto kept = h.output.spans_by_trace();
+  CHECK(kept.size() == kTraces / 2);
+  for (std::uint64_t t = 1; t <= kTraces; ++t) {
+    INFO("trace " << t);
+    if (t % 2 == 1) {
+      REQUIRE(kept.contains(t));
+      CHECK(kept.at(t) == std::set<std::uint64_t>{1, 2, 3, 4});
+    } else {
+      CHECK_FALSE(kept.contains(t));
+    }
+  }
+  CHECK(static_cast<double>(h.output.spans) + not_sampled(h) == received(h));
+  CHECK(h.metric("otelcol_processor_tail_sampling_new_trace_id_received_total") == kTraces);
 }
