@@ -1,6 +1,6 @@
 // TraceData: the spans of one buffered trace, kept in their OTLP wire encoding.
 //
-// Why encoded: a decoded OTLP span with ten attributes takes about 6-7x its encoded size in
+// Why encoded: a decoded OTLP span with ten attributes takes about 7x its encoded size in
 // C++ (a message object per attribute and value, a std::string per key and string value; see
 // docs/configuration.md for the measurement), so holding spans encoded lets max_memory_mib
 // hold several times more traces. A trace is decoded once, when it is decided, straight into
