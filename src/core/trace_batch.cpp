@@ -5,16 +5,16 @@
 namespace spanflow {
 
 namespace {
-google::protobuf::ArenaOptions arena_options() {
+google::protobuf::ArenaOptions arena_options(const ArenaSizing& sizing) {
   google::protobuf::ArenaOptions options;
-  options.start_block_size = 16 * 1024;
-  options.max_block_size = 1024 * 1024;
+  options.start_block_size = sizing.start_block;
+  options.max_block_size = sizing.max_block;
   return options;
 }
 }  // namespace
 
 struct TraceBatch::Payload {
-  Payload() : arena(arena_options()) {
+  explicit Payload(const ArenaSizing& sizing = {}) : arena(arena_options(sizing)) {
     request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&arena);
   }
   google::protobuf::Arena arena;
@@ -23,6 +23,8 @@ struct TraceBatch::Payload {
 };
 
 TraceBatch::TraceBatch() : payload_(std::make_shared<Payload>()) {}
+
+TraceBatch::TraceBatch(const ArenaSizing& sizing) : payload_(std::make_shared<Payload>(sizing)) {}
 
 const otlp::ExportRequest& TraceBatch::request() const {
   return *payload_->request;

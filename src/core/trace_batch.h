@@ -15,10 +15,19 @@
 
 namespace spanflow {
 
+// How the arena of a batch grows: the first block, and the cap blocks double up to. Batches
+// decoded from requests use the defaults; a stage making many small batches (one per decided
+// trace, in tail_sampling) starts smaller so a mostly empty first block costs little.
+struct ArenaSizing {
+  std::size_t start_block = 16 * 1024;
+  std::size_t max_block = 1024 * 1024;
+};
+
 class TraceBatch {
  public:
   // An empty request on a new arena.
   TraceBatch();
+  explicit TraceBatch(const ArenaSizing& sizing);
 
   TraceBatch(TraceBatch&&) noexcept = default;
   TraceBatch& operator=(TraceBatch&&) noexcept = default;

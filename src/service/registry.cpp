@@ -13,6 +13,7 @@
 #include "processors/filter/factory.h"
 #include "processors/memory_limiter/factory.h"
 #include "processors/probabilistic_sampler/factory.h"
+#include "processors/tail_sampling/factory.h"
 #include "receivers/otlp/factory.h"
 
 namespace spanflow::service {
@@ -25,6 +26,7 @@ Registry Registry::builtin() {
   r.add(processors::filter::make_factory());
   r.add(processors::attributes::make_factory());
   r.add(processors::probabilistic_sampler::make_factory());
+  r.add(processors::tail_sampling::make_factory());
   r.add(exporters::debug::make_factory(), {"logging"});
   r.add(exporters::file::make_factory());
   r.add(exporters::otlp_grpc::make_factory(), {"otlp"});

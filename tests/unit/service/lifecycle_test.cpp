@@ -36,6 +36,7 @@ std::string minimal_config(std::string_view type, const testing::TempDir& dir) {
     return "{project: p, topic: projects/p/topics/abc, endpoint: '127.0.0.1:1', insecure: true}";
   }
   if (type == "file_storage") return "directory: " + dir.path().string();
+  if (type == "tail_sampling") return "policies: [{name: all, type: always_sample}]";
   return "{}";
 }
 
