@@ -22,6 +22,8 @@ class Factory final : public ExporterFactoryFor<Config> {
 };
 }  // namespace
 
-std::unique_ptr<ExporterFactory> make_factory() { return std::make_unique<Factory>(); }
+std::unique_ptr<ExporterFactory> make_factory() {
+  return std::make_unique<Factory>();
+}
 
 }  // namespace spanflow::exporters::jaeger

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "processors/attributes/span_matcher_properties.h"
 #include "core/value_text.h"
+#include "processors/attributes/span_matcher_properties.h"
 
 namespace spanflow::processors::attributes {
 

@@ -5,9 +5,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/value_text.h"
 #include "processors/attributes/span_matcher.h"
 #include "processors/attributes/span_matcher_properties.h"
-#include "core/value_text.h"
 #include "processors/attributes/yaml_value.h"
 
 namespace spanflow::processors::attributes {
