@@ -179,22 +179,70 @@ void prepare_call(grpc::ClientContext& context, const GrpcClientConfig& config, 
   for (const auto& [name, value] : config.headers) context.AddMetadata(name, value);
 }
 
+std::string_view grpc_code_name(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+// The RetryInfo among the status details, as a delay rounded up to milliseconds.
+std::optional<std::chrono::milliseconds> grpc_retry_delay(const grpc::Status& status) {
+  if (status.error_details().empty()) return std::nullopt;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return std::nullopt;
+  for (const auto& detail : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (!detail.Is<google::rpc::RetryInfo>() || !detail.UnpackTo(&retry)) continue;
+    // Clamped to a year: a larger hint is as good as "much later" and must not overflow.
+    constexpr std::int64_t kMaxSeconds = 365LL * 24 * 3600;
+    const std::int64_t seconds =
+        std::clamp<std::int64_t>(retry.retry_delay().seconds(), 0, kMaxSeconds);
+    const std::int64_t nanos = std::max<std::int64_t>(retry.retry_delay().nanos(), 0);
+    return std::chrono::milliseconds(seconds * 1000 + (nanos + 999'999) / 1'000'000);
+  }
+  return std::nullopt;
+}
+
 SendResult to_send_result(const grpc::Status& status) {
   if (status.ok()) return SendResult::ok();
-  std::chrono::milliseconds retry_after{0};
-  bool has_retry_info = false;
-  google::rpc::Status details;
-  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
-    for (const auto& detail : details.details()) {
-      google::rpc::RetryInfo info;
-      if (detail.Is<google::rpc::RetryInfo>() && detail.UnpackTo(&info)) {
-        has_retry_info = true;
-        retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::seconds(info.retry_delay().seconds()) +
-            std::chrono::nanoseconds(info.retry_delay().nanos()));
-      }
-    }
-  }
+  const std::optional<std::chrono::milliseconds> retry = grpc_retry_delay(status);
+  const std::chrono::milliseconds retry_after = retry.value_or(std::chrono::milliseconds(0));
+  const bool has_retry_info = retry.has_value();
   std::string message = std::string("rpc error: code = ") + code_name(status.error_code()) +
                         " desc = " + status.error_message();
   switch (status.error_code()) {

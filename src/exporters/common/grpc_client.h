@@ -2,6 +2,8 @@
 // block), the channel built from them, and the OTLP reading of a call's status.
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -66,6 +68,12 @@ void prepare_call(grpc::ClientContext& context, const GrpcClientConfig& config, 
 // OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS are retryable, RESOURCE_EXHAUSTED only when the
 // status carries a google.rpc.RetryInfo; everything else is permanent. A RetryInfo delay
 // becomes SendResult::retry_after. OK maps to SendResult::ok().
+// The canonical name of a gRPC code ("UNAVAILABLE", "INVALID_ARGUMENT", ...).
+std::string_view grpc_code_name(grpc::StatusCode code);
+// The google.rpc.RetryInfo delay among a status's details, rounded up to milliseconds and
+// clamped to a year; nullopt when there is none.
+std::optional<std::chrono::milliseconds> grpc_retry_delay(const grpc::Status& status);
+
 SendResult to_send_result(const grpc::Status& status);
 
 }  // namespace spanflow::exporters

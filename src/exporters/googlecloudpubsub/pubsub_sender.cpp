@@ -5,6 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "exporters/common/grpc_client.h"
 #include "exporters/googlecloudpubsub/cloudevents.h"
 #include "google/pubsub/v1/pubsub.grpc.pb.h"
 #include "google/rpc/status.pb.h"
@@ -19,62 +20,6 @@ std::chrono::system_clock::time_point to_system(Deadline deadline) {
   return std::chrono::system_clock::now() +
          std::chrono::duration_cast<std::chrono::system_clock::duration>(
              deadline - std::chrono::steady_clock::now());
-}
-
-std::chrono::milliseconds retry_delay(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
-    return std::chrono::milliseconds(0);
-  }
-  for (const auto& detail : details.details()) {
-    google::rpc::RetryInfo retry;
-    if (detail.Is<google::rpc::RetryInfo>() && detail.UnpackTo(&retry)) {
-      const auto& delay = retry.retry_delay();
-      return std::chrono::milliseconds(delay.seconds() * 1000 + delay.nanos() / 1'000'000);
-    }
-  }
-  return std::chrono::milliseconds(0);
-}
-
-std::string code_name(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "code " + std::to_string(static_cast<int>(code));
-  }
 }
 
 std::string replace_version(std::string text) {
@@ -142,7 +87,8 @@ SendResult PubsubSender::send(const TraceBatch& batch, Deadline deadline) {
 }
 
 SendResult map_publish_status(const grpc::Status& status, const std::string& topic) {
-  const std::string detail = code_name(status.error_code()) + ": " + status.error_message();
+  const std::string detail =
+      std::string(grpc_code_name(status.error_code())) + ": " + status.error_message();
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
@@ -152,7 +98,7 @@ SendResult map_publish_status(const grpc::Status& status, const std::string& top
     case grpc::StatusCode::CANCELLED:
     case grpc::StatusCode::UNKNOWN:
       return SendResult::retryable("publishing to " + topic + " failed (" + detail + ")",
-                                   retry_delay(status));
+                                   grpc_retry_delay(status).value_or(std::chrono::milliseconds(0)));
     case grpc::StatusCode::NOT_FOUND:
       return SendResult::permanent("Pub/Sub topic " + topic + " does not exist (" + detail +
                                    "); the exporter never creates topics");

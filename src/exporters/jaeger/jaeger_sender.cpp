@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "exporters/common/grpc_client.h"
 #include "exporters/jaeger/translate.h"
 #include "google/rpc/status.pb.h"
 #include "jaeger/api_v2/collector.grpc.pb.h"
@@ -25,65 +26,6 @@ namespace spanflow::exporters::jaeger {
 namespace {
 
 constexpr std::chrono::hours kNoDeadline(24 * 365);
-
-std::string_view code_name(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return "OK";
-    case grpc::StatusCode::CANCELLED:
-      return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED:
-      return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNKNOWN";
-  }
-}
-
-// The RetryInfo among the status details, as a delay rounded up to milliseconds.
-std::optional<std::chrono::milliseconds> retry_info(const grpc::Status& status) {
-  if (status.error_details().empty()) return std::nullopt;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return std::nullopt;
-  for (const auto& detail : details.details()) {
-    google::rpc::RetryInfo retry;
-    if (!detail.Is<google::rpc::RetryInfo>() || !detail.UnpackTo(&retry)) continue;
-    // Clamped to a year: a larger hint is as good as "much later" and must not overflow.
-    constexpr std::int64_t kMaxSeconds = 365LL * 24 * 3600;
-    const std::int64_t seconds =
-        std::clamp<std::int64_t>(retry.retry_delay().seconds(), 0, kMaxSeconds);
-    const std::int64_t nanos = std::max<std::int64_t>(retry.retry_delay().nanos(), 0);
-    return std::chrono::milliseconds(seconds * 1000 + (nanos + 999'999) / 1'000'000);
-  }
-  return std::nullopt;
-}
 
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -96,9 +38,9 @@ std::string lowercase(std::string text) {
 SendResult send_result(const grpc::Status& status) {
   if (status.ok()) return SendResult::ok();
   std::string message = "jaeger PostSpans: ";
-  message.append(code_name(status.error_code()));
+  message.append(grpc_code_name(status.error_code()));
   if (!status.error_message().empty()) message.append(": ").append(status.error_message());
-  const std::optional<std::chrono::milliseconds> retry = retry_info(status);
+  const std::optional<std::chrono::milliseconds> retry = grpc_retry_delay(status);
   switch (status.error_code()) {
     case grpc::StatusCode::CANCELLED:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
