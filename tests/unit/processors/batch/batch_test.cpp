@@ -6,6 +6,7 @@
 #include "config/yaml_document.h"
 #include "processors/batch/batch_processor.h"
 #include "processors/batch/merge.h"
+#include "support/refusing_consumer.h"
 #include "support/spans.h"
 #include "support/trace_sink.h"
 
@@ -36,46 +37,8 @@ struct Fixture {
       &metrics};
 };
 
-// Refuses the first `refusals` batches (retryable, or permanent), then keeps what it gets.
-class Refusing final : public TraceConsumer {
- public:
-  Refusing(int refusals, bool permanent) : left_(refusals), permanent_(permanent) {}
-  ConsumeResult consume(TraceBatch&& batch) override {
-    std::lock_guard lock(mu_);
-    ++calls_;
-    if (left_ != 0) {
-      if (left_ > 0) --left_;
-      return permanent_ ? ConsumeResult::permanent("no") : ConsumeResult::retryable("busy");
-    }
-    spans_ += batch.span_count();
-    return ConsumeResult::ok();
-  }
-  std::size_t spans() {
-    std::lock_guard lock(mu_);
-    return spans_;
-  }
-  int calls() {
-    std::lock_guard lock(mu_);
-    return calls_;
-  }
-
- private:
-  std::mutex mu_;
-  int left_;
-  bool permanent_;
-  int calls_ = 0;
-  std::size_t spans_ = 0;
-};
-
-template <class F>
-bool eventually(F condition) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
+using Refusing = spanflow::testing::RefusingConsumer;
+using spanflow::testing::eventually;
 
 Deadline in(std::chrono::milliseconds d) {
   return std::chrono::steady_clock::now() + d;

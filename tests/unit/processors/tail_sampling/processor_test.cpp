@@ -6,6 +6,7 @@
 #include "core/factory.h"
 #include "fixture.h"
 #include "processors/tail_sampling/tail_sampling_processor.h"
+#include "support/refusing_consumer.h"
 #include "support/trace_sink.h"
 
 using namespace spanflow::tail_sampling_test;
@@ -19,47 +20,8 @@ class NoHost final : public spanflow::Host {
   bool pipelines_ready() const override { return true; }
 };
 
-// Refuses the first `refusals` batches (retryable, or permanent; -1: forever).
-class Refusing final : public spanflow::TraceConsumer {
- public:
-  Refusing(int refusals, bool permanent) : left_(refusals), permanent_(permanent) {}
-  ConsumeResult consume(TraceBatch&& batch) override {
-    std::lock_guard lock(mu_);
-    ++calls_;
-    if (left_ != 0) {
-      if (left_ > 0) --left_;
-      return permanent_ ? ConsumeResult::permanent("no")
-                        : ConsumeResult::retryable("busy", std::chrono::milliseconds(20));
-    }
-    spans_ += batch.span_count();
-    return ConsumeResult::ok();
-  }
-  std::size_t spans() {
-    std::lock_guard lock(mu_);
-    return spans_;
-  }
-  int calls() {
-    std::lock_guard lock(mu_);
-    return calls_;
-  }
-
- private:
-  std::mutex mu_;
-  int left_;
-  bool permanent_;
-  int calls_ = 0;
-  std::size_t spans_ = 0;
-};
-
-template <class F>
-bool eventually(F condition, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
+using Refusing = spanflow::testing::RefusingConsumer;
+using spanflow::testing::eventually;
 
 struct Rig {
   Rig(const std::string& yaml, spanflow::TraceConsumer& next)
@@ -105,7 +67,7 @@ TEST_CASE("a trace is decided decision_wait after its first span, not on a 1-sec
 }
 
 TEST_CASE("a retryable refusal is retried with backoff until the next consumer takes it") {
-  Refusing next(3, false);
+  Refusing next(3, false, std::chrono::milliseconds(20));
   Rig rig("decision_wait: 10ms\npolicies: [{name: all, type: always_sample}]\n", next);
   rig.processor.start(rig.host);
   REQUIRE(rig.send({make_span(1, 1)}).is_ok());
@@ -155,7 +117,7 @@ TEST_CASE("drop_pending_traces_on_shutdown drops pending traces and counts them"
 }
 
 TEST_CASE("data still refused at the shutdown deadline is dropped and counted, not lost quietly") {
-  Refusing next(-1, false);
+  Refusing next(-1, false, std::chrono::milliseconds(20));
   Rig rig("decision_wait: 1h\npolicies: [{name: all, type: always_sample}]\n", next);
   rig.processor.start(rig.host);
   REQUIRE(rig.send({make_span(1, 1), make_span(2, 1)}).is_ok());
