@@ -1,5 +1,5 @@
 // Every registered component passes the lifecycle contract: shutdown without start, start and
-// shutdown twice (idempotent), consume between, all within a deadline.
+// shutdown twice (idempotent), consume between, each shutdown within its deadline.
 #include <spdlog/sinks/null_sink.h>
 
 #include <catch.hpp>
@@ -50,8 +50,13 @@ std::unique_ptr<ComponentConfig> parse(const Factory& factory, const std::string
   return parsed;
 }
 
+// Shutdown may use its whole deadline (an exporter retries queued data until then) but must
+// return shortly after it.
+constexpr auto kShutdownBudget = std::chrono::seconds(1);
+constexpr auto kSlack = std::chrono::milliseconds(500);
+
 Deadline soon() {
-  return std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  return std::chrono::steady_clock::now() + kShutdownBudget;
 }
 
 }  // namespace
@@ -97,7 +102,7 @@ TEST_CASE("every component type passes the lifecycle contract") {
         const auto before = std::chrono::steady_clock::now();
         component->shutdown(soon());
         component->shutdown(soon());
-        CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(5));
+        CHECK(std::chrono::steady_clock::now() - before < kShutdownBudget + kSlack);
       }
     }
   }
