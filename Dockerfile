@@ -15,7 +15,7 @@ RUN apt-get update \
  && useradd --system --uid 10001 --no-create-home spanflow \
  && mkdir -p /etc/spanflow /var/lib/spanflow && chown spanflow /var/lib/spanflow
 COPY --from=build /src/build/spanflow /usr/bin/spanflow
-COPY config/spanflow.yaml /etc/spanflow/config.yaml
+COPY config/container.yaml /etc/spanflow/config.yaml
 USER spanflow
 WORKDIR /var/lib/spanflow
 EXPOSE 4317 4318 13133 8888

@@ -39,14 +39,21 @@ Graph::Graph(const ServiceConfig& config, std::shared_ptr<spdlog::logger> logger
       pipeline.exporters = std::make_unique<Fanout>(std::move(outs));
       next = pipeline.exporters.get();
     }
+    // Built from the exporters backwards. The edge after processor i counts i's outgoing and
+    // the next processor's incoming items in one place.
     pipeline.processors.resize(p.processors.size());
+    std::vector<telemetry::Counter*> entering;  // incoming counter of the processor after i
     for (std::size_t i = p.processors.size(); i-- > 0;) {
       const auto& id = p.processors[i];
+      entering.push_back(&processor_outgoing_items(metrics, id.to_string()));
+      next = &pipeline.add_edge(*next, std::move(entering));
       const auto& section = config.processors.at(id);
       pipeline.processors[i] =
           factory_of<ProcessorFactory>(section).create(settings(id), *section.config, *next);
       next = pipeline.processors[i].get();
+      entering = {&processor_incoming_items(metrics, id.to_string())};
     }
+    if (!entering.empty()) next = &pipeline.add_edge(*next, std::move(entering));
     pipeline.entry = next;
     pipelines_.push_back(std::move(pipeline));
   }

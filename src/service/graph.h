@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "service/counting.h"
 #include "service/fanout.h"
 #include "service/service_config.h"
 
@@ -36,7 +37,13 @@ class Graph {
     std::string name;
     std::unique_ptr<Fanout> exporters;                   // null with a single exporter
     std::vector<std::unique_ptr<Processor>> processors;  // in pipeline order
+    std::vector<std::unique_ptr<CountingEdge>> edges;    // around the processors
     TraceConsumer* entry = nullptr;
+
+    CountingEdge& add_edge(TraceConsumer& next, std::vector<telemetry::Counter*> counters) {
+      edges.push_back(std::make_unique<CountingEdge>(next, std::move(counters)));
+      return *edges.back();
+    }
   };
   struct Started {
     Component* component;

@@ -14,7 +14,7 @@ ldd "$binary" | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | while read -
   mkdir -p "$root$(dirname "$lib")"
   cp -L "$lib" "$root$lib"
 done
-cp "$(dirname "$0")/../../config/spanflow.yaml" "$root/etc/spanflow/config.yaml"
+cp "$(dirname "$0")/../../config/container.yaml" "$root/etc/spanflow/config.yaml"
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "SKIPPED: chroot needs root" >&2

@@ -14,21 +14,14 @@
 #include "support/daemon.h"
 #include "support/file_output.h"
 #include "support/http_client.h"
+#include "support/metrics_page.h"
+#include "support/otlp_grpc_client.h"
 #include "support/spans.h"
 
 using namespace spanflow;
 using namespace spanflow::testing;
-using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 
-namespace {
-
-double metric(const std::string& text, const std::string& series) {
-  const auto at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + series.size() + 2));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("a flood past the memory limit is refused with a retry hint and loses nothing") {
   TempDir out;
@@ -59,8 +52,7 @@ service:
   std::atomic<int> refused_http{0}, refused_grpc{0}, retry_after_ok{0}, retry_info_ok{0};
   std::atomic<std::uint64_t> peak_rss{0};
   auto sender = [&](int thread) {
-    auto stub = TraceService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(daemon.grpc_port()), grpc::InsecureChannelCredentials()));
+    auto stub = grpc_stub(daemon.grpc_port());
     HttpClient http(daemon.http_port());
     for (int i = 0; i < 400; ++i) {
       const auto request =

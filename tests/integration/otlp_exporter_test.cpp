@@ -19,13 +19,14 @@
 #include "support/daemon.h"
 #include "support/file_output.h"
 #include "support/http_client.h"
+#include "support/metrics_page.h"
+#include "support/otlp_grpc_client.h"
 #include "support/spans.h"
 
 using namespace spanflow;
 using namespace spanflow::testing;
 using namespace std::chrono_literals;
 using google::protobuf::util::MessageDifferencer;
-using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -33,15 +34,6 @@ namespace {
 std::shared_ptr<spdlog::logger> quiet_logger() {
   return std::make_shared<spdlog::logger>("backend",
                                           std::make_shared<spdlog::sinks::null_sink_mt>());
-}
-
-grpc::Status grpc_export(std::uint16_t port, const otlp::ExportRequest& request) {
-  auto stub = TraceService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + 10s);
-  otlp::ExportResponse response;
-  return stub->Export(&context, request, &response);
 }
 
 // An agent: OTLP/gRPC in, the given exporter section (named `id`) out.
@@ -60,28 +52,12 @@ service:
          id + "]}\n";
 }
 
-// The value of one series in a Prometheus text page ("name{labels}"), or -1.
-double metric(const std::string& page, const std::string& series) {
-  const auto at = page.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(page.substr(at + series.size() + 2));
+std::string exporter_series(const std::string& name, const std::string& id) {
+  return name + "{exporter=\"" + id + "\"}";
 }
 
 double exporter_metric(const Daemon& daemon, const std::string& name, const std::string& id) {
-  const auto page = HttpClient(daemon.metrics_port()).request("GET", "/metrics");
-  return metric(page.body, name + "{exporter=\"" + id + "\"}");
-}
-
-// The metric once it reaches `value` (counters only grow), or its value after 15 s.
-double await_metric(const Daemon& daemon, const std::string& name, const std::string& id,
-                    double value) {
-  const auto until = Clock::now() + 15s;
-  double now = exporter_metric(daemon, name, id);
-  while (now < value && Clock::now() < until) {
-    std::this_thread::sleep_for(10ms);
-    now = exporter_metric(daemon, name, id);
-  }
-  return now;
+  return metric(scrape(daemon), exporter_series(name, id));
 }
 
 // Every span of `sent` is in `got` with the same fields, resource and scope; else what differs.
@@ -232,8 +208,8 @@ service:
   Daemon agent(agent_config(id, section));
   const otlp::ExportRequest rich = rich_request();
   const otlp::ExportRequest plain = make_request(50, 1000, "frontend");
-  REQUIRE(grpc_export(agent.grpc_port(), rich).ok());
-  REQUIRE(grpc_export(agent.grpc_port(), plain).ok());
+  REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), rich).ok());
+  REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), plain).ok());
   // A clean stop drains the agent's queue into the gateway; the gateway's stop flushes the file.
   REQUIRE(agent.stop(SIGTERM) == 0);
   REQUIRE(gateway.stop(SIGTERM) == 0);
@@ -261,8 +237,8 @@ service:
       agent_config("otlp", "    endpoint: 127.0.0.1:" + std::to_string(gateway.grpc_port()) +
                                "\n    tls: {insecure: true}\n"));
   for (int i = 0; i < 4; ++i)
-    REQUIRE(grpc_export(agent.grpc_port(), make_request(5, 100 * i + 1)).ok());
-  await_metric(agent, "otelcol_exporter_sent_spans_total", "otlp", 20);
+    REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(5, 100 * i + 1)).ok());
+  await_metric(agent, exporter_series("otelcol_exporter_sent_spans_total", "otlp"), 20);
   CHECK(exporter_metric(agent, "otelcol_exporter_sent_spans_total", "otlp") == 20);
   CHECK(exporter_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp") == 0);
   CHECK(exporter_metric(agent, "otelcol_exporter_enqueue_failed_spans_total", "otlp") == 0);
@@ -279,7 +255,7 @@ TEST_CASE("UNAVAILABLE with RetryInfo is retried after the server's delay until 
     headers: {X-Tenant: acme}
     retry_on_failure: {initial_interval: 10ms, max_interval: 20ms}
 )"));
-  REQUIRE(grpc_export(agent.grpc_port(), make_request(5)).ok());
+  REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(5)).ok());
   REQUIRE(service.await([&] { return service.spans_locked() == 5; }));
   const auto calls = service.calls();
   REQUIRE(calls.size() == 4);
@@ -288,7 +264,7 @@ TEST_CASE("UNAVAILABLE with RetryInfo is retried after the server's delay until 
     CHECK(calls[i] - calls[i - 1] >= 300ms);  // the hint, not the 10 ms backoff
   }
   CHECK(service.tenant() == "acme");
-  CHECK(await_metric(agent, "otelcol_exporter_sent_spans_total", "otlp", 5) == 5);
+  CHECK(await_metric(agent, exporter_series("otelcol_exporter_sent_spans_total", "otlp"), 5) == 5);
   CHECK(exporter_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp") == 0);
   REQUIRE(agent.stop(SIGTERM) == 0);
   CHECK(agent.log().find("retrying in 0.3s") != std::string::npos);
@@ -299,8 +275,8 @@ TEST_CASE("a permanent gRPC error drops the batch after one call and counts it")
   GrpcBackend backend(service);
   Daemon agent(agent_config("otlp", "    endpoint: 127.0.0.1:" + std::to_string(backend.port) +
                                         "\n    tls: {insecure: true}\n"));
-  REQUIRE(grpc_export(agent.grpc_port(), make_request(3)).ok());
-  await_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp", 3);
+  REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(3)).ok());
+  await_metric(agent, exporter_series("otelcol_exporter_send_failed_spans_total", "otlp"), 3);
   CHECK(exporter_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp") == 3);
   REQUIRE(agent.stop(SIGTERM) == 0);
   CHECK(service.calls().size() == 1);
@@ -348,8 +324,10 @@ TEST_CASE(
     headers: {X-Tenant: acme}
     retry_on_failure: {initial_interval: 10ms, max_interval: 20ms}
 )"));
-  REQUIRE(grpc_export(agent.grpc_port(), make_request(4)).ok());
-  CHECK(await_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp_http", 1) == 1);
+  REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(4)).ok());
+  CHECK(await_metric(agent,
+                     exporter_series("otelcol_exporter_send_failed_spans_total", "otlp_http"),
+                     1) == 1);
   CHECK(exporter_metric(agent, "otelcol_exporter_sent_spans_total", "otlp_http") == 3);
   REQUIRE(agent.stop(SIGTERM) == 0);
   backend.stop(Clock::now() + 1s);
@@ -386,8 +364,8 @@ TEST_CASE("OTLP/HTTP: a 400 is permanent and its Status message is reported") {
   Daemon agent(
       agent_config("otlp_http", "    endpoint: http://127.0.0.1:" + std::to_string(backend.port()) +
                                     "\n    encoding: json\n"));
-  REQUIRE(grpc_export(agent.grpc_port(), make_request(2)).ok());
-  await_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp_http", 2);
+  REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(2)).ok());
+  await_metric(agent, exporter_series("otelcol_exporter_send_failed_spans_total", "otlp_http"), 2);
   REQUIRE(agent.stop(SIGTERM) == 0);
   backend.stop(Clock::now() + 1s);
   CHECK(calls == 1);

@@ -15,12 +15,12 @@
 #include "support/daemon.h"
 #include "support/file_output.h"
 #include "support/http_client.h"
+#include "support/otlp_grpc_client.h"
 #include "support/spans.h"
 
 using namespace spanflow;
 using namespace spanflow::testing;
 using google::protobuf::util::MessageDifferencer;
-using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 
 namespace {
 
@@ -38,21 +38,6 @@ service:
   pipelines:
     traces: {receivers: [otlp], exporters: [file]}
 )";
-}
-
-std::unique_ptr<TraceService::Stub> grpc_stub(std::uint16_t port, bool gzip = false) {
-  grpc::ChannelArguments args;
-  if (gzip) args.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
-  return TraceService::NewStub(grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
-                                                         grpc::InsecureChannelCredentials(), args));
-}
-
-grpc::Status grpc_export(TraceService::Stub& stub, const otlp::ExportRequest& request,
-                         otlp::ExportResponse* response = nullptr) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  otlp::ExportResponse ignored;
-  return stub.Export(&context, request, response ? response : &ignored);
 }
 
 void check_same_spans(const otlp::ExportRequest& sent, const std::string& path) {
@@ -87,7 +72,7 @@ TEST_CASE("spans sent over every OTLP transport arrive in the file exactly as se
     CHECK(grpc_export(*grpc_stub(daemon.grpc_port()), rich).ok());
   }
   SECTION("gRPC with grpc-encoding gzip from the first call") {
-    CHECK(grpc_export(*grpc_stub(daemon.grpc_port(), true), rich).ok());
+    CHECK(grpc_export(*grpc_stub(daemon.grpc_port(), {.gzip = true}), rich).ok());
   }
   SECTION("HTTP protobuf") {
     HttpClient http(daemon.http_port());

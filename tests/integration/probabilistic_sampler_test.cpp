@@ -16,11 +16,11 @@
 #include "support/daemon.h"
 #include "support/file_output.h"
 #include "support/http_client.h"
+#include "support/otlp_grpc_client.h"
 #include "support/spans.h"
 
 using namespace spanflow;
 using namespace spanflow::testing;
-using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 
 namespace {
 
@@ -75,13 +75,6 @@ service:
 )";
 }
 
-grpc::Status grpc_export(TraceService::Stub& stub, const otlp::ExportRequest& request) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  otlp::ExportResponse response;
-  return stub.Export(&context, request, &response);
-}
-
 std::string metric_line(const std::string& sampled, double value) {
   return "otelcol_processor_probabilistic_sampler_count_traces_sampled_total{policy=\"trace_id_"
          "hash\",sampled=\"" +
@@ -103,8 +96,7 @@ TEST_CASE("the sampler keeps exactly the spans the Collector's hash_seed keeps, 
   std::mt19937_64 rng(0x5eed);
   std::map<std::string, std::string> expected;  // span id -> tracestate, for kept spans
   std::set<std::string> trace_ids;
-  auto stub = TraceService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(daemon.grpc_port()), grpc::InsecureChannelCredentials()));
+  auto stub = grpc_stub(daemon.grpc_port());
   for (int r = 0; r < kRequests; ++r) {
     otlp::ExportRequest request = make_request(kPerRequest, 1 + r * kPerRequest);
     for (auto& span : *request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans()) {

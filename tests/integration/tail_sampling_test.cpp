@@ -18,11 +18,12 @@
 #include "support/daemon.h"
 #include "support/file_output.h"
 #include "support/http_client.h"
+#include "support/metrics_page.h"
+#include "support/otlp_grpc_client.h"
 #include "support/spans.h"
 
 using namespace spanflow;
 using namespace spanflow::testing;
-using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 using namespace std::chrono_literals;
 
 namespace {
@@ -41,33 +42,9 @@ bool probabilistic_keeps(const std::string& trace_id, double percent) {
   return static_cast<long double>(h) <= threshold;
 }
 
-double metric(const std::string& text, const std::string& series) {
-  const auto at = text.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(text.substr(at + series.size() + 2));
-}
-
-std::string scrape(const Daemon& daemon) {
-  return HttpClient(daemon.metrics_port()).request("GET", "/metrics").body;
-}
-
 std::string series(const std::string& name, const std::string& labels = "") {
   return "otelcol_processor_tail_sampling_" + name + "{processor=\"tail_sampling\"" +
          (labels.empty() ? "" : "," + labels) + "}";
-}
-
-grpc::Status grpc_export(TraceService::Stub& stub, const otlp::ExportRequest& request) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  otlp::ExportResponse response;
-  return stub.Export(&context, request, &response);
-}
-
-std::unique_ptr<TraceService::Stub> stub_for(const Daemon& daemon) {
-  grpc::ChannelArguments args;
-  args.SetMaxSendMessageSize(64 * 1024 * 1024);
-  return TraceService::NewStub(grpc::CreateCustomChannel(
-      "127.0.0.1:" + std::to_string(daemon.grpc_port()), grpc::InsecureChannelCredentials(), args));
 }
 
 std::string random_id(std::mt19937_64& rng, int bytes) {
@@ -241,7 +218,7 @@ TEST_CASE("10,000 interleaved traces: whole traces kept at the policies' rates, 
 
   // Blocks of 250 traces: a block's spans are shuffled together and sent in requests of 100,
   // so every trace is spread over several requests but arrives well within decision_wait.
-  auto stub = stub_for(daemon);
+  auto stub = grpc_stub(daemon.grpc_port());
   std::size_t sent = 0;
   std::vector<const otlp::Span*> late;
   const auto started = std::chrono::steady_clock::now();
@@ -378,7 +355,7 @@ TEST_CASE("a sustained flood under a byte budget: RSS bounded, traces decided, n
   constexpr int kSpansPerTrace = 5;
   std::mt19937_64 rng(0xf100d);
   const std::string payload(1000, 'p');
-  auto stub = stub_for(daemon);
+  auto stub = grpc_stub(daemon.grpc_port());
   std::size_t sent = 0;
   const auto started = std::chrono::steady_clock::now();
   for (int r = 0; r < kRequests; ++r) {
@@ -481,7 +458,7 @@ TEST_CASE("the shipped seed example runs: errors at 50%, slow at 30%, the rest a
       span_of(plain_low, false, 10), span_of(plain_mid, false, 10)};
   std::vector<const otlp::Span*> pointers;
   for (const auto& s : spans) pointers.push_back(&s);
-  REQUIRE(grpc_export(*stub_for(daemon), request_of(pointers)).ok());
+  REQUIRE(grpc_export(*grpc_stub(daemon.grpc_port()), request_of(pointers)).ok());
   std::this_thread::sleep_for(800ms);
   REQUIRE(daemon.stop(SIGTERM) == 0);
   std::map<std::string, std::string> kept;  // trace id -> tailsampling.policy

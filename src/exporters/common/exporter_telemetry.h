@@ -24,6 +24,9 @@ class ExporterTelemetry {
   // Registers the counters, and the queue gauges when `queue` is enabled (the capacity is set
   // here). Without a Metrics in `settings`, instruments live in a private registry.
   ExporterTelemetry(const CreateSettings& settings, const QueueConfig& queue);
+  // For an exporter without a sending queue (file, debug): counters and logs only.
+  explicit ExporterTelemetry(const CreateSettings& settings)
+      : ExporterTelemetry(settings, no_queue()) {}
 
   // Transient trouble (a retry, a full queue): warn.
   void retry(const std::string& message) { limited(retry_log_, spdlog::level::warn, message); }
@@ -32,6 +35,12 @@ class ExporterTelemetry {
   spdlog::logger& logger() const { return *logger_; }
 
  private:
+  static QueueConfig no_queue() {
+    QueueConfig q;
+    q.enabled = false;
+    return q;
+  }
+
   // Declared (so initialized) before the instruments registered in them.
   std::unique_ptr<telemetry::Metrics> own_metrics_;
   telemetry::Metrics& metrics_;

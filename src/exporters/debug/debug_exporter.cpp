@@ -37,6 +37,7 @@ ConsumeResult DebugExporter::consume(TraceBatch&& batch) {
     codec::encode_trace_request(request, json);
     log.info("{} {}", settings_.id.to_string(), json);
   }
+  telemetry_.sent.add(batch.span_count());
   return ConsumeResult::ok();
 }
 

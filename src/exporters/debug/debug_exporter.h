@@ -4,6 +4,7 @@
 
 #include "core/component.h"
 #include "core/factory.h"
+#include "exporters/common/exporter_telemetry.h"
 #include "exporters/debug/config.h"
 
 namespace spanflow::exporters::debug {
@@ -11,7 +12,7 @@ namespace spanflow::exporters::debug {
 class DebugExporter final : public Exporter {
  public:
   DebugExporter(const CreateSettings& settings, const Config& config)
-      : settings_(settings), config_(config) {}
+      : settings_(settings), config_(config), telemetry_(settings) {}
 
   void start(Host&) override {}
   void shutdown(Deadline) override {}
@@ -20,6 +21,7 @@ class DebugExporter final : public Exporter {
  private:
   CreateSettings settings_;
   Config config_;
+  ExporterTelemetry telemetry_;
 };
 
 }  // namespace spanflow::exporters::debug

@@ -78,7 +78,7 @@ void prune_backups(const fs::path& path, const RotationConfig& rotation) {
 }  // namespace
 
 FileExporter::FileExporter(const CreateSettings& settings, const Config& config)
-    : settings_(settings), config_(config) {}
+    : settings_(settings), config_(config), telemetry_(settings) {}
 
 FileExporter::~FileExporter() {
   shutdown(std::chrono::steady_clock::now());
@@ -122,8 +122,10 @@ void FileExporter::shutdown(Deadline) {
   std::lock_guard lock(mu_);
   flush_locked();
   if (!buffer_.empty()) {
-    settings_.logger->error("exporter {}: {} bytes could not be written to {} at shutdown",
-                            settings_.id.to_string(), buffer_.size(), config_.path);
+    telemetry_.send_failed.add(buffer_spans_);
+    settings_.logger->error(
+        "exporter {}: {} spans ({} bytes) could not be written to {} at shutdown",
+        settings_.id.to_string(), buffer_spans_, buffer_.size(), config_.path);
   }
   ::close(fd_);
   fd_ = -1;
@@ -152,6 +154,7 @@ ConsumeResult FileExporter::consume(TraceBatch&& batch) {
                                     std::chrono::seconds(1));
   }
   buffer_ += record;
+  buffer_spans_ += batch.span_count();
   if (buffer_.size() >= kWriteThreshold) flush_locked();
   return ConsumeResult::ok();
 }
@@ -180,7 +183,11 @@ void FileExporter::flush_locked() {
     file_bytes_ += static_cast<std::uint64_t>(n);
   }
   buffer_.erase(0, done);
-  if (buffer_.empty()) write_failing_ = false;
+  if (buffer_.empty()) {
+    write_failing_ = false;
+    telemetry_.sent.add(buffer_spans_);
+    buffer_spans_ = 0;
+  }
 }
 
 void FileExporter::rotate_locked() {

@@ -5,6 +5,8 @@
 // appends under it. A flusher thread writes the buffer every flush_interval. What consume()
 // accepted is in this process's buffer: written on the next flush and on shutdown. When
 // writes fail and the buffer passes its cap, consume() refuses (retryable) instead of growing.
+// Spans count as sent once the buffer holding them is written out, and as failed when it still
+// cannot be written at shutdown.
 #pragma once
 
 #include <condition_variable>
@@ -14,6 +16,7 @@
 
 #include "core/component.h"
 #include "core/factory.h"
+#include "exporters/common/exporter_telemetry.h"
 #include "exporters/file/config.h"
 
 namespace spanflow::exporters::file {
@@ -35,9 +38,11 @@ class FileExporter final : public Exporter {
 
   CreateSettings settings_;
   Config config_;
+  ExporterTelemetry telemetry_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::string buffer_;
+  std::uint64_t buffer_spans_ = 0;  // spans with bytes in buffer_
   int fd_ = -1;
   std::uint64_t file_bytes_ = 0;
   bool running_ = false;
