@@ -125,6 +125,7 @@ exporters:
   otlp:
     endpoint: 127.0.0.1:{sink_port}
     tls: {{insecure: true}}
+    compression: none  # as the Collector's testbed configures its agent's otlp exporter
   file: {{path: "{workdir}/traces.jsonl"}}
 service:
   telemetry: {{metrics: {{level: none}}}}

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/arena.h>
 
+#include <vector>
+
 namespace spanflow {
 
 namespace {
@@ -20,6 +22,13 @@ struct TraceBatch::Payload {
   google::protobuf::Arena arena;
   otlp::ExportRequest* request;
   Reservations reservations;
+  std::vector<std::shared_ptr<const Payload>> kept;  // arenas parts of `request` live on
+
+  std::size_t bytes() const {
+    std::size_t n = arena.SpaceAllocated();
+    for (const auto& p : kept) n += p->bytes();
+    return n;
+  }
 };
 
 TraceBatch::TraceBatch() : payload_(std::make_shared<Payload>()) {}
@@ -50,7 +59,11 @@ std::size_t TraceBatch::span_count() const {
 }
 
 std::size_t TraceBatch::arena_bytes() const {
-  return payload_->arena.SpaceAllocated();
+  return payload_->bytes();
+}
+
+void TraceBatch::keep_alive(const TraceBatch& from) {
+  if (from.payload_ != payload_) payload_->kept.push_back(from.payload_);
 }
 
 void TraceBatch::hold(Reservations&& reservations) {

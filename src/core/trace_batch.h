@@ -47,8 +47,15 @@ class TraceBatch {
   std::size_t span_count() const;
   bool shared() const { return payload_.use_count() > 1; }
 
-  // Bytes the arena has allocated (the decoded request's real memory, block slack included).
+  // Bytes the arena has allocated (the decoded request's real memory, block slack included),
+  // with the arenas this batch keeps alive.
   std::size_t arena_bytes() const;
+  // Keeps `from`'s payload (its arena, its reservations) alive as long as this one, so that
+  // messages allocated on that arena can be linked into this request without a copy
+  // (RepeatedPtrField::UnsafeArenaAddAllocated; the batch processor's merge and split). `from`
+  // must not be shared: nobody else may read what gets linked here. Take `from`'s
+  // mutable_request() first: once kept alive, `from` is shared and would copy.
+  void keep_alive(const TraceBatch& from);
   // Memory reservations held for as long as the payload lives.
   void hold(Reservations&& reservations);
   // Takes over `from`'s reservations when this batch now holds its data (batch merging);

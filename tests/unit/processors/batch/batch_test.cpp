@@ -86,6 +86,53 @@ TEST_CASE("splitting cuts a batch into parts of at most max spans, keeping heade
   CHECK(split(batch_of(30), 0).size() == 1);
 }
 
+TEST_CASE("merging moves the spans of unshared batches and copies those a sibling shares") {
+  TraceBatch shared = batch_of(2, 1, "checkout");
+  const TraceBatch sibling = shared.share();
+  TraceBatch own = batch_of(3, 10, "checkout");
+  const std::size_t own_bytes = own.arena_bytes();
+  std::vector<TraceBatch> batches;
+  batches.push_back(std::move(shared));
+  batches.push_back(std::move(own));
+  TraceBatch merged = merge(std::move(batches));
+  batches.clear();  // the sources' handles are gone; the moved spans live on in `merged`
+
+  // The sibling still reads its two spans, untouched.
+  REQUIRE(sibling.span_count() == 2);
+  CHECK(sibling.request().resource_spans(0).scope_spans(0).spans(1).name() == "span-2");
+  const auto& spans = merged.request().resource_spans(0).scope_spans(0).spans();
+  REQUIRE(spans.size() == 5);
+  CHECK(spans[4].name() == "span-12");
+  CHECK(spans[4].attributes(0).value().string_value() == "/api/items");
+  // The moved spans stay on their own arena, which the merged batch keeps alive and counts.
+  CHECK(spans[4].GetArena() != spans[0].GetArena());
+  CHECK(merged.arena_bytes() >= own_bytes);
+  // Still a normal batch: changing it, and copying it once shared, work.
+  merged.mutable_request()
+      .mutable_resource_spans(0)
+      ->mutable_scope_spans(0)
+      ->mutable_spans(4)
+      ->set_name("renamed");
+  const TraceBatch again = merged.share();
+  merged.mutable_request();  // copy-on-write of a request with spans on several arenas
+  CHECK(again.request().resource_spans(0).scope_spans(0).spans(4).name() == "renamed");
+  CHECK(merged.request().resource_spans(0).scope_spans(0).spans(4).name() == "renamed");
+}
+
+TEST_CASE("split parts outlive the batch they were cut from") {
+  std::vector<TraceBatch> parts = split(batch_of(7, 1, "a"), 3);
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[2].request().resource_spans(0).scope_spans(0).spans(0).name() == "span-7");
+  CHECK(parts[1].request().resource_spans(0).resource().attributes(0).value().string_value() ==
+        "a");
+  TraceBatch shared = batch_of(4, 1, "b");
+  const TraceBatch sibling = shared.share();
+  parts = split(std::move(shared), 3);
+  REQUIRE(parts.size() == 2);
+  CHECK(sibling.span_count() == 4);
+  CHECK(parts[1].request().resource_spans(0).scope_spans(0).spans(0).name() == "span-4");
+}
+
 TEST_CASE("reaching send_batch_size sends one merged batch without waiting for the timeout") {
   Fixture f;
   TraceSink sink;
