@@ -5,6 +5,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <catch.hpp>
 #include <sstream>
 #include <thread>
@@ -55,13 +57,15 @@ struct ServerFiles {
 
 // An HttpServer on 127.0.0.1:0 answering 200 "hello" to everything, logging into `log`.
 struct Server {
-  explicit Server(TlsServerConfig tls, std::uint64_t body_limit = 1024)
+  explicit Server(TlsServerConfig tls, std::uint64_t body_limit = 1024,
+                  std::chrono::milliseconds idle_timeout = 60s)
       : logger(std::make_shared<spdlog::logger>(
             "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log))),
         server(
             "test",
             net::HttpServerOptions{.endpoint = *net::Endpoint::parse("127.0.0.1:0"),
                                    .body_limit = body_limit,
+                                   .idle_timeout = idle_timeout,
                                    .tls = std::move(tls)},
             [](net::HttpRequest& request) { return net::make_response(request, 200, "hello"); },
             logger) {
@@ -287,5 +291,21 @@ TEST_CASE("with reload_interval new connections get rotated certificates") {
   files.dir.write("server.crt", files.leaf.cert);
   files.dir.write("server.key", files.leaf.key);
   std::this_thread::sleep_for(1100ms);
+  CHECK(https_request(server.port(), trusting(files.ca)).status == 200);
+}
+
+TEST_CASE("a client that never finishes the TLS handshake is dropped after the idle timeout") {
+  ServerFiles files;
+  Server server(files.config(), 1024, 200ms);
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket silent(io);
+  silent.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  const auto start = std::chrono::steady_clock::now();
+  char byte = 0;
+  boost::system::error_code ec;
+  silent.read_some(boost::asio::buffer(&byte, 1), ec);  // returns when the server closes
+  CHECK(ec == boost::asio::error::eof);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  // Meanwhile others are served.
   CHECK(https_request(server.port(), trusting(files.ca)).status == 200);
 }
