@@ -1,8 +1,11 @@
 #include "net/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -11,9 +14,11 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace spanflow::net {
@@ -45,22 +50,63 @@ struct Shared {
   std::atomic<int> in_flight{0};
 };
 
-// One connection: read a request, call the handler, write the response, repeat.
-class Session : public std::enable_shared_from_this<Session> {
- public:
-  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {}
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-  void run() { read_header(); }
+// How long a closing TLS connection waits for the client's close_notify.
+constexpr std::chrono::milliseconds kTlsShutdownTimeout{5'000};
+
+// One connection: (TLS handshake,) read a request, call the handler, write the response, repeat.
+// `Stream` is beast::tcp_stream or TlsStream.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+ public:
+  // `tls` is the context of a TLS session (null otherwise); the session keeps it alive.
+  Session(tcp::socket socket, Shared& shared, std::shared_ptr<asio::ssl::context> tls)
+      : tls_(std::move(tls)),
+        stream_(make_stream(std::move(socket), tls_.get())),
+        shared_(shared) {}
+
+  void run() {
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->on_handshake_error(ec);
+                                self->read_header();
+                              });
+    } else {
+      read_header();
+    }
+  }
 
  private:
+  static Stream make_stream(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  void on_handshake_error(beast::error_code ec) {
+    beast::error_code ignored;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
+    shared_.logger->debug("{}: TLS handshake with {}:{} failed: {}", shared_.name,
+                          peer.address().to_string(), peer.port(), ec.message());
+    close_socket();
+  }
+
   void read_header() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(shared_.options.body_limit);
-    stream_.expires_after(shared_.options.idle_timeout);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
   }
 
   void on_header(beast::error_code ec) {
@@ -69,21 +115,23 @@ class Session : public std::enable_shared_from_this<Session> {
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      req.version());
-      http::async_write(stream_, *cont,
-                        [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
-                          if (wec) return self->close();
-                          self->read_body();
-                        });
+      http::async_write(
+          stream_, *cont,
+          [self = this->shared_from_this(), cont](beast::error_code wec, std::size_t) {
+            if (wec) return self->close();
+            self->read_body();
+          });
       return;
     }
     read_body();
   }
 
   void read_body() {
-    stream_.expires_after(shared_.options.idle_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
@@ -99,6 +147,14 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::operation_aborted || ec == asio::error::eof ||
         ec == asio::error::connection_reset) {
       return close();
+    }
+    if constexpr (kTls) {
+      // The client went away without close_notify, or the TLS layer broke: nothing can be
+      // answered on it.
+      if (ec == asio::ssl::error::stream_truncated ||
+          ec.category() == asio::error::get_ssl_category()) {
+        return close_socket();
+      }
     }
     // The request cannot be read any further: answer it, then close the connection.
     HttpRequest request;
@@ -120,20 +176,34 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write() {
     http::async_write(stream_, response_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->shared_.in_flight.fetch_sub(1, std::memory_order_relaxed);
                         if (ec || !self->response_.keep_alive()) return self->close();
                         self->read_header();
                       });
   }
 
+  // Ends the connection: a TLS one with close_notify first.
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(
+          std::min<std::chrono::milliseconds>(shared_.options.idle_timeout, kTlsShutdownTimeout));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->close_socket(); });
+    } else {
+      close_socket();
+    }
   }
 
-  beast::tcp_stream stream_;
+  void close_socket() {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest.close();
+  }
+
+  std::shared_ptr<asio::ssl::context> tls_;  // before stream_, which uses it
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpResponse response_;
@@ -153,6 +223,14 @@ class HttpServer::Impl {
 
   void start() {
     const auto& ep = shared_.options.endpoint;
+    if (shared_.options.tls) {
+      try {
+        tls_ =
+            std::make_unique<TlsContextSource>(*shared_.options.tls, shared_.name, shared_.logger);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(shared_.name + ": " + e.what());
+      }
+    }
     try {
       tcp::resolver resolver(io_);
       const std::string host = ep.host.empty() ? "0.0.0.0" : ep.host;
@@ -197,12 +275,19 @@ class HttpServer::Impl {
   void accept() {
     acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (!ec) std::make_shared<Session>(std::move(s), shared_)->run();
+      if (!ec) {
+        if (tls_) {
+          std::make_shared<Session<TlsStream>>(std::move(s), shared_, tls_->current())->run();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(std::move(s), shared_, nullptr)->run();
+        }
+      }
       accept();
     });
   }
 
   Shared shared_;
+  std::unique_ptr<TlsContextSource> tls_;  // with options.tls, from start()
   asio::io_context io_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;

@@ -5,6 +5,9 @@
 // concurrently from them and must be thread-safe. Connections are keep-alive; chunked bodies
 // are accepted; a body over `body_limit` gets 413; a client that sends nothing for
 // `idle_timeout` is disconnected without holding up anyone else.
+//
+// With `tls`, connections are HTTPS only: the handshake must finish within `idle_timeout`, and
+// the certificate files are re-read as TlsContextSource describes.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -15,10 +18,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/component.h"
 #include "net/endpoint.h"
+#include "net/tls_server.h"
 
 namespace spanflow::net {
 
@@ -31,6 +36,7 @@ struct HttpServerOptions {
   std::uint64_t body_limit = 20 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60'000};
   int threads = 2;
+  std::optional<TlsServerConfig> tls{};
 };
 
 // A plain-text response with the request's version and keep-alive.
@@ -45,7 +51,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts serving; throws std::runtime_error naming the endpoint when it cannot bind.
+  // Binds and starts serving; throws std::runtime_error naming the endpoint when it cannot bind,
+  // or the file when a TLS file does not load.
   void start();
   // The bound port (useful with port 0); valid after start().
   std::uint16_t port() const;

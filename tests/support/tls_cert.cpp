@@ -5,6 +5,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <memory>
 #include <stdexcept>
 
@@ -105,6 +111,48 @@ Pem make_test_leaf(const Pem& ca, const std::vector<std::string>& names) {
   add_extension(cert.get(), ca_cert.get(), NID_ext_key_usage, "serverAuth,clientAuth");
   check(X509_sign(cert.get(), ca_key.get(), EVP_sha256()) > 0, "sign leaf");
   return to_pem(cert.get(), key.get());
+}
+
+HttpsResult https_request(std::uint16_t port, const HttpsRequest& request) {
+  namespace asio = boost::asio;
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  asio::io_context io;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.add_certificate_authority(asio::buffer(request.ca_cert));
+  tls.set_verify_mode(asio::ssl::verify_peer);
+  if (request.client) {
+    tls.use_certificate_chain(asio::buffer(request.client->cert));
+    tls.use_private_key(asio::buffer(request.client->key), asio::ssl::context::pem);
+  }
+  if (request.max_version != 0) {
+    SSL_CTX_set_max_proto_version(tls.native_handle(), request.max_version);
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+  auto& tcp = beast::get_lowest_layer(stream);
+  tcp.expires_after(std::chrono::seconds(10));
+  const auto failed = [](const std::string& step, const beast::error_code& ec) {
+    return HttpsResult{step + ": " + ec.message(), 0, {}};
+  };
+  beast::error_code ec;
+  tcp.socket().connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return failed("connect", ec);
+  stream.handshake(asio::ssl::stream_base::client, ec);
+  if (ec) return failed("handshake", ec);
+  http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  if (!request.content_type.empty()) req.set(http::field::content_type, request.content_type);
+  req.body() = request.body;
+  req.keep_alive(false);
+  req.prepare_payload();
+  http::write(stream, req, ec);
+  if (ec) return failed("write", ec);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response, ec);
+  if (ec) return failed("read", ec);
+  stream.shutdown(ec);  // the server may close first; that is fine
+  return {"", response.result_int(), response.body()};
 }
 
 }  // namespace spanflow::testing

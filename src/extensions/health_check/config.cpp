@@ -18,6 +18,8 @@ Config Config::parse(config::ConfigNode& node) {
   }
   node.read("path", c.path);
   if (c.path.empty() || c.path.front() != '/') c.path = "/" + c.path;
+  if (auto tls = node.child("tls"); tls && !tls->is_null())
+    c.tls = net::TlsServerConfig::parse(*tls);
   return c;
 }
 

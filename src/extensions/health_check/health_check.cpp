@@ -44,12 +44,13 @@ void HealthCheck::start(Host& host) {
   up_since_ = std::chrono::system_clock::now();
   net::HttpServerOptions options{config_.endpoint, 64 * 1024};
   options.threads = 1;
+  options.tls = config_.tls;
   server_ = std::make_unique<net::HttpServer>(
       "extension " + settings_.id.to_string(), options,
       [this](net::HttpRequest& request) { return handle(request); }, settings_.logger);
   server_->start();
-  settings_.logger->info("extension {} listening endpoint={}:{}", settings_.id.to_string(),
-                         config_.endpoint.host, server_->port());
+  settings_.logger->info("extension {} listening endpoint={}:{}{}", settings_.id.to_string(),
+                         config_.endpoint.host, server_->port(), config_.tls ? " tls=true" : "");
 }
 
 void HealthCheck::shutdown(Deadline deadline) {

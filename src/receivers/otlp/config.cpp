@@ -14,6 +14,30 @@ void read_endpoint(config::ConfigNode& node, std::string_view key, net::Endpoint
   }
 }
 
+namespace {
+
+// The protocol's `tls` block; absent or null is plaintext. gRPC 1.51's C++ API has no TLS
+// version settings (it always offers 1.2 and 1.3), so versions it would ignore are errors.
+std::optional<net::TlsServerConfig> read_tls(config::ConfigNode& protocol, bool grpc) {
+  auto node = protocol.child("tls");
+  if (!node || node->is_null()) return std::nullopt;
+  net::TlsServerConfig tls = net::TlsServerConfig::parse(*node);
+  if (!grpc) return tls;
+  const std::string hint =
+      "gRPC 1.51 always offers TLS 1.2 and 1.3; the http protocol can "
+      "enforce it";
+  if (tls.min_version == "1.3") {
+    node->error_at("min_version", "\"1.3\" cannot be enforced by the gRPC receiver", hint);
+  }
+  if (!tls.max_version.empty() && tls.max_version != "1.3") {
+    node->error_at("max_version",
+                   "\"" + tls.max_version + "\" cannot be enforced by the gRPC receiver", hint);
+  }
+  return tls;
+}
+
+}  // namespace
+
 Config Config::parse(config::ConfigNode& node) {
   Config c;
   auto protocols = node.required_child("protocols");
@@ -23,6 +47,7 @@ Config Config::parse(config::ConfigNode& node) {
     read_endpoint(*grpc, "endpoint", c.grpc->endpoint);
     grpc->read("max_recv_msg_size_mib", c.grpc->max_recv_msg_size_mib);
     if (c.grpc->max_recv_msg_size_mib == 0) c.grpc->max_recv_msg_size_mib = 4;
+    c.grpc->tls = read_tls(*grpc, true);
     grpc->finish();
   }
   if (auto http = protocols->child("http")) {
@@ -34,6 +59,7 @@ Config Config::parse(config::ConfigNode& node) {
     }
     http->read("max_request_body_size", c.http->max_request_body_size);
     if (c.http->max_request_body_size == 0) c.http->max_request_body_size = 20 * 1024 * 1024;
+    c.http->tls = read_tls(*http, false);
     http->finish();
   }
   if (!c.grpc && !c.http) {

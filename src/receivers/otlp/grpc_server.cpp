@@ -1,10 +1,14 @@
 #include "receivers/otlp/grpc_server.h"
 
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "google/rpc/status.pb.h"
@@ -22,6 +26,32 @@ grpc::Status unavailable(const ConsumeResult& result) {
   return {grpc::StatusCode::UNAVAILABLE, result.message,
           rpc_status(grpc::StatusCode::UNAVAILABLE, result.message, retry_hint(result))
               .SerializeAsString()};
+}
+
+// TLS credentials from checked files: fixed, or re-read by gRPC every reload_interval (rounded
+// up to whole seconds). With a client CA, clients need a certificate it signed. Throws
+// std::runtime_error naming the file when the files do not load: gRPC's file watcher would only
+// log that.
+std::shared_ptr<grpc::ServerCredentials> tls_credentials(const net::TlsServerConfig& tls) {
+  namespace ex = grpc::experimental;
+  const net::TlsServerFiles files = net::read_tls_files(tls);
+  std::shared_ptr<ex::CertificateProviderInterface> provider;
+  if (tls.reload_interval.count() > 0) {
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(tls.reload_interval).count();
+    provider = std::make_shared<ex::FileWatcherCertificateProvider>(
+        tls.key_file, tls.cert_file, tls.client_ca_file,
+        static_cast<unsigned int>(std::clamp<std::int64_t>(seconds, 1, 86'400 * 365)));
+  } else {
+    provider = std::make_shared<ex::StaticDataCertificateProvider>(
+        files.client_ca, std::vector<ex::IdentityKeyCertPair>{{files.key, files.cert_chain}});
+  }
+  ex::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (!tls.client_ca_file.empty()) {
+    options.watch_root_certs();
+    options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return ex::TlsServerCredentials(options);
 }
 
 }  // namespace
@@ -87,7 +117,15 @@ std::uint16_t GrpcServer::start() {
   grpc::ServerBuilder builder;
   int port = 0;
   const std::string address = config_.endpoint.to_string();
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (config_.tls) {
+    try {
+      credentials = tls_credentials(*config_.tls);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("receiver " + id_ + ": " + e.what());
+    }
+  }
+  builder.AddListeningPort(address, credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(config_.max_recv_msg_size_mib * 1024 * 1024));
   builder.RegisterService(service_.get());
   server_ = builder.BuildAndStart();

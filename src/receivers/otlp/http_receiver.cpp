@@ -64,7 +64,10 @@ HttpReceiver::HttpReceiver(std::string id, const HttpConfig& config, TraceConsum
       next_(next),
       counters_(metrics, id, "http"),
       server_(
-          "receiver " + id, net::HttpServerOptions{config.endpoint, config.max_request_body_size},
+          "receiver " + id,
+          net::HttpServerOptions{.endpoint = config.endpoint,
+                                 .body_limit = config.max_request_body_size,
+                                 .tls = config.tls},
           [this](net::HttpRequest& request) { return handle(request); }, std::move(logger)) {}
 
 std::uint16_t HttpReceiver::start() {

@@ -137,15 +137,15 @@ void OtlpReceiver::start(Host&) {
   if (config_.grpc) {
     grpc_ = std::make_unique<GrpcServer>(id, *config_.grpc, next_, *settings_.metrics);
     const auto port = grpc_->start();
-    settings_.logger->info("receiver {} listening protocol=grpc endpoint={}:{}", id,
-                           config_.grpc->endpoint.host, port);
+    settings_.logger->info("receiver {} listening protocol=grpc endpoint={}:{}{}", id,
+                           config_.grpc->endpoint.host, port, config_.grpc->tls ? " tls=true" : "");
   }
   if (config_.http) {
     http_ = std::make_unique<HttpReceiver>(id, *config_.http, next_, settings_.logger,
                                            *settings_.metrics);
     const auto port = http_->start();
-    settings_.logger->info("receiver {} listening protocol=http endpoint={}:{}", id,
-                           config_.http->endpoint.host, port);
+    settings_.logger->info("receiver {} listening protocol=http endpoint={}:{}{}", id,
+                           config_.http->endpoint.host, port, config_.http->tls ? " tls=true" : "");
   }
 }
 
