@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -77,11 +78,31 @@ def loadgen(build, target, duration, rate=0, extra=()):
     if rate:
         args += ["--rate", str(rate)]
     out = subprocess.run(args + list(extra), capture_output=True, text=True, check=False)
+    return parse_result(out)
+
+
+def parse_result(out):
     m = re.search(r"^RESULT (.*)$", out.stdout, re.M)
     if not m:
         raise RuntimeError(out.stderr)
-    return {k: float(v) if re.match(r"^[\d.]+$", v) else v
-            for k, v in (kv.split("=") for kv in m.group(1).split())}
+    result = {k: float(v) if re.match(r"^[\d.]+$", v) else v
+              for k, v in (kv.split("=") for kv in m.group(1).split())}
+    size = re.search(r"\((\d+) B/span\)", out.stdout + out.stderr)
+    if size:
+        result["bytes_per_span"] = float(size.group(1))
+    return result
+
+
+def scrape(port):
+    """The daemon's self-metrics as {series: value}."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        text = r.read().decode()
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            series, value = line.rsplit(" ", 1)
+            values[series] = float(value)
+    return values
 
 
 def measure(pid_getter, run):
@@ -97,12 +118,31 @@ PIPELINES = {
     "pass-through": {"processors": ["batch"], "extra_exporters": []},
     "seed": {"processors": ["memory_limiter", "attributes", "filter", "probabilistic_sampler",
                             "batch"], "extra_exporters": ["file"]},
+    "tail": {"processors": ["tail_sampling"], "extra_exporters": []},
 }
 
+# Seed 004's sampling strategy as tail-sampling policies (config/examples/tail-sampling.yaml):
+# 50% of traces with an error, 30% of traces over 2 s, 10% of the rest.
+TAIL_SAMPLING = """
+  tail_sampling:
+    decision_wait: 10s
+    num_traces: 200000
+    policies:
+      - {name: errors-50, type: and, and: {and_sub_policy: [
+          {name: has-error, type: status_code, status_code: {status_codes: [ERROR]}},
+          {name: half, type: probabilistic, probabilistic: {sampling_percentage: 50}}]}}
+      - {name: slow-30, type: and, and: {and_sub_policy: [
+          {name: slow, type: latency, latency: {threshold_ms: 2000}},
+          {name: thirty, type: probabilistic, probabilistic: {sampling_percentage: 30}}]}}
+      - {name: rest-10, type: probabilistic, probabilistic: {sampling_percentage: 10}}
+"""
 
-def spanflow_config(grpc_port, http_port, sink_port, pipeline, workdir):
+
+def spanflow_config(grpc_port, http_port, sink_port, pipeline, workdir, metrics_port=0):
     p = PIPELINES[pipeline]
     exporters = ["otlp"] + p["extra_exporters"]
+    telemetry = (f"{{metrics: {{address: '127.0.0.1:{metrics_port}'}}}}" if metrics_port
+                 else "{metrics: {level: none}}")
     return f"""
 receivers:
   otlp:
@@ -121,6 +161,7 @@ processors:
     traces:
       span: ['attributes["http.route"] == "/health"']
   probabilistic_sampler: {{sampling_percentage: 100}}
+{TAIL_SAMPLING}
 exporters:
   otlp:
     endpoint: 127.0.0.1:{sink_port}
@@ -128,7 +169,7 @@ exporters:
     compression: none  # as the Collector's testbed configures its agent's otlp exporter
   file: {{path: "{workdir}/traces.jsonl"}}
 service:
-  telemetry: {{metrics: {{level: none}}}}
+  telemetry: {telemetry}
   pipelines:
     traces:
       receivers: [otlp]
@@ -137,14 +178,18 @@ service:
 """
 
 
-def run_spanflow_scenario(build, workdir, pipeline, protocol, duration, rate=0):
+def run_spanflow_scenario(build, workdir, pipeline, protocol, duration, rate=0,
+                          after_load=None):
+    """Runs the load against spanflow; `after_load(metrics_port)` runs before it stops."""
     sink_port = free_port()
+    metrics_port = free_port() if after_load else 0
     sink = Process([f"{build}/spanflow-loadgen", "--sink", "--grpc", f"127.0.0.1:{sink_port}",
                     "--http", "off"], f"{workdir}/sink.log", LOAD_CPU, "sink ready")
     grpc_port, http_port = free_port(), free_port()
     config = f"{workdir}/config.yaml"
     with open(config, "w") as f:
-        f.write(spanflow_config(grpc_port, http_port, sink_port, pipeline, workdir))
+        f.write(spanflow_config(grpc_port, http_port, sink_port, pipeline, workdir,
+                                metrics_port))
     daemon = Process([f"{build}/spanflow", "--config", config], f"{workdir}/spanflow.log",
                      TEST_CPU, "everything is ready")
     target = (f"grpc://127.0.0.1:{grpc_port}" if protocol == "grpc"
@@ -153,13 +198,79 @@ def run_spanflow_scenario(build, workdir, pipeline, protocol, duration, rate=0):
         cpu, wall, result = measure(lambda: daemon.proc.pid,
                                     lambda: loadgen(build, target, duration, rate))
         rss = peak_rss_mib(daemon.proc.pid)
+        if after_load:
+            result.update(after_load(metrics_port))
     finally:
         daemon.stop()
         sink.stop()
     return {"cpu_s": cpu, "wall_s": wall, "rss_mib": rss, **result}
 
 
-def run_floor(build, workdir, protocol, duration, rate=0):
+def tail_sampling_memory(metrics_port):
+    """What tail_sampling holds right after the load: its accounted bytes and spans."""
+    m = scrape(metrics_port)
+    series = lambda name: m.get(f'otelcol_processor_tail_sampling_{name}{{processor="tail_sampling"}}', 0)
+    held = (series("spans_received_total") - series("spans_forwarded_total")
+            - series("spans_not_sampled_total"))
+    return {"buffered_bytes": series("buffered_bytes"), "held_spans": held,
+            "traces_on_memory": series("sampling_traces_on_memory")}
+
+
+def startup_and_idle(build, workdir):
+    """Milliseconds from exec to a healthy health check, and RSS after a second idle, on a
+    config like the default one (OTLP in, file out, health check)."""
+    grpc_port, http_port, health_port = free_port(), free_port(), free_port()
+    config = f"{workdir}/idle.yaml"
+    with open(config, "w") as f:
+        f.write(f"""
+receivers:
+  otlp:
+    protocols:
+      grpc: {{endpoint: "127.0.0.1:{grpc_port}"}}
+      http: {{endpoint: "127.0.0.1:{http_port}"}}
+exporters:
+  file: {{path: "{workdir}/idle.jsonl"}}
+extensions:
+  health_check: {{endpoint: "127.0.0.1:{health_port}"}}
+service:
+  extensions: [health_check]
+  telemetry: {{metrics: {{level: none}}}}
+  pipelines:
+    traces: {{receivers: [otlp], exporters: [file]}}
+""")
+    start = time.monotonic()
+    proc = subprocess.Popen(["taskset", "-c", TEST_CPU, f"{build}/spanflow", "--config", config],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    healthy_ms = None
+    try:
+        while time.monotonic() - start < 10 and healthy_ms is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{health_port}/", timeout=1) as r:
+                    if r.status == 200:
+                        healthy_ms = 1000 * (time.monotonic() - start)
+            except OSError:
+                time.sleep(0.002)
+        time.sleep(1)
+        with open(f"/proc/{proc.pid}/status") as f:
+            rss = next(int(l.split()[1]) / 1024 for l in f if l.startswith("VmRSS:"))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    return healthy_ms, rss
+
+
+def codec_figures(build, duration):
+    out = subprocess.run(["taskset", "-c", TEST_CPU, f"{build}/spanflow-loadgen", "--codec",
+                          "--duration", duration], capture_output=True, text=True, check=False)
+    return parse_result(out)
+
+
+def seconds(duration):
+    value, unit = re.match(r"^([\d.]+)(ms|s|m)$", duration).groups()
+    return float(value) * {"ms": 0.001, "s": 1, "m": 60}[unit]
+
+
+def run_floor(build, workdir, protocol, duration, rate=0, extra=()):
     grpc_port, http_port = free_port(), free_port()
     sink = Process([f"{build}/spanflow-loadgen", "--sink", "--grpc", f"127.0.0.1:{grpc_port}",
                     "--http", f"127.0.0.1:{http_port}"], f"{workdir}/floor.log", TEST_CPU,
@@ -168,7 +279,7 @@ def run_floor(build, workdir, protocol, duration, rate=0):
               else f"http://127.0.0.1:{http_port}/v1/traces")
     try:
         cpu, wall, result = measure(lambda: sink.proc.pid,
-                                    lambda: loadgen(build, target, duration, rate))
+                                    lambda: loadgen(build, target, duration, rate, extra))
         rss = peak_rss_mib(sink.proc.pid)
     finally:
         sink.stop()
@@ -204,6 +315,17 @@ def main():
         latency = run_spanflow_scenario(args.build, workdir, "pass-through", "grpc",
                                         args.duration, rate=int(half))
         rows.append((f"latency at {int(half)} spans/s (gRPC)", latency, None))
+        # 4. tail sampling at 50k spans/s with a 10 s decision wait: run past the wait so the
+        # buffer reaches its steady state (about 10 s of traffic held).
+        tail_duration = args.duration if seconds(args.duration) >= 15 else "15s"
+        tail = run_spanflow_scenario(args.build, workdir, "tail", "grpc", tail_duration,
+                                     rate=50000, after_load=tail_sampling_memory)
+        rows.append(("tail sampling 50k spans/s (gRPC)", tail, None))
+        # OTLP/JSON: receiving (the floor, HTTP/JSON against HTTP/protobuf) and the codec alone.
+        json_floor = run_floor(args.build, workdir, "http", args.duration, extra=("--json",))
+        proto_floor = rows[2][2]
+        codec = codec_figures(args.build, "4s")
+        healthy_ms, idle_rss = startup_and_idle(args.build, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -223,6 +345,27 @@ def main():
         lines.append(f"| {name} | {r['sps']:.0f} | {cpu_pct:.1f} | {spc:.0f} | "
                      f"{floor_spc:.0f} | {ratio} | {r['rss_mib']:.1f} | {r['p50_ms']:.3f} | "
                      f"{r['p99_ms']:.3f} |")
+    held_bytes = tail["held_spans"] * tail.get("bytes_per_span", 0)
+    lines += ["", "| tail sampling | value |", "|---|---|",
+              f"| traces held at the end of the load | {tail['traces_on_memory']:.0f} |",
+              f"| spans held | {tail['held_spans']:.0f} |",
+              f"| their size as OTLP protobuf | {held_bytes / 2**20:.1f} MiB |",
+              f"| buffered (accounted) | {tail['buffered_bytes'] / 2**20:.1f} MiB |",
+              f"| buffered / encoded | "
+              f"{tail['buffered_bytes'] / held_bytes if held_bytes else 0:.2f}x |"]
+    json_ratio = per_cpu_second(json_floor) / per_cpu_second(proto_floor)
+    lines += ["", "| OTLP/JSON and codec | spans per CPU-second |", "|---|---|",
+              f"| receiving HTTP/JSON (floor) | {per_cpu_second(json_floor):.0f} "
+              f"({100 * json_ratio:.0f}% of HTTP/protobuf's {per_cpu_second(proto_floor):.0f}) |",
+              f"| protobuf parse alone | {codec['proto_parse_sps']:.0f} |",
+              f"| OTLP/JSON decode alone | {codec['json_decode_sps']:.0f} "
+              f"({100 * codec['json_decode_sps'] / codec['proto_parse_sps']:.0f}% of protobuf) |",
+              f"| OTLP/JSON encode (file exporter) | {codec['json_encode_sps']:.0f} |",
+              f"| protobuf serialize | {codec['proto_serialize_sps']:.0f} |"]
+    lines += ["", "| idle | value |", "|---|---|",
+              f"| start-up to healthy | {healthy_ms:.0f} ms |" if healthy_ms else
+              "| start-up to healthy | not healthy within 10 s |",
+              f"| idle RSS | {idle_rss:.1f} MiB |"]
     table = "\n".join(lines) + "\n"
     path = os.path.join(args.out, f"{stamp}.md")
     with open(path, "w") as f:

@@ -12,6 +12,7 @@
 
 #include "codec/gzip.h"
 #include "codec/otlp_json.h"
+#include "codec_bench.h"
 #include "config/config_node.h"
 #include "generator.h"
 #include "load.h"
@@ -26,10 +27,12 @@ constexpr const char* kUsage = R"(usage:
                    [--connections N] [--rate SPANS_PER_S] [--duration 10s | --count REQUESTS]
                    [--spans-per-request 100] [--pool 64] [--seed 1]
   spanflow-loadgen --sink [--grpc HOST:PORT|off] [--http HOST:PORT|off] [--duration D]
+  spanflow-loadgen --codec [--duration 4s] [--spans-per-request 100]
 
 Sends pre-encoded realistic traces (1-20 spans per trace, 3 services, ~10 attributes per span,
 events, errors, lognormal durations) and reports requests/s, spans/s, statuses and latency
-percentiles; the last line is machine-readable (RESULT key=value ...).
+percentiles; the last line is machine-readable (RESULT key=value ...). --codec measures the
+OTLP codec steps alone (protobuf and OTLP/JSON, spans per CPU-second).
 )";
 
 std::chrono::milliseconds duration_arg(const std::string& text) {
@@ -164,6 +167,26 @@ int run_sink_command(int argc, char** argv) {
   return run_sink(o);
 }
 
+int run_codec_command(int argc, char** argv) {
+  CodecBenchOptions o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--codec") continue;
+    if (a == "--duration") {
+      o.duration = duration_arg(value());
+    } else if (a == "--spans-per-request") {
+      o.spans_per_request = std::stoi(value());
+    } else {
+      throw std::invalid_argument("unknown option " + a);
+    }
+  }
+  return run_codec_bench(o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -181,6 +204,7 @@ int main(int argc, char** argv) {
         return 0;
       }
       if (a == "--sink") return run_sink_command(argc, argv);
+      if (a == "--codec") return run_codec_command(argc, argv);
     }
     return run_load_command(argc, argv);
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "exporters/common/grpc_client.h"
 
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_certificate_verifier.h>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <stdexcept>
 
@@ -259,6 +261,27 @@ SendResult to_send_result(const grpc::Status& status) {
     default:
       return SendResult::permanent(std::move(message));
   }
+}
+
+grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
+                        const std::string& method, const google::protobuf::MessageLite& request,
+                        google::protobuf::MessageLite& response) {
+  const std::size_t size = request.ByteSizeLong();
+  grpc::Slice slice(size);
+  request.SerializeWithCachedSizesToArray(const_cast<std::uint8_t*>(slice.begin()));
+  grpc::ByteBuffer sent(&slice, 1);
+  grpc::ByteBuffer received;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &sent, &received,
+                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  grpc::Status status = done.get_future().get();
+  if (!status.ok()) return status;
+  grpc::Slice reply;
+  if (!received.DumpToSingleSlice(&reply).ok() ||
+      !response.ParseFromArray(reply.begin(), static_cast<int>(reply.size()))) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "the response does not parse");
+  }
+  return status;
 }
 
 }  // namespace spanflow::exporters

@@ -18,7 +18,15 @@ namespace grpc {
 class Channel;
 class ClientContext;
 class Status;
+template <class RequestType, class ResponseType>
+class TemplatedGenericStub;
+class ByteBuffer;
+using GenericStub = TemplatedGenericStub<ByteBuffer, ByteBuffer>;
 }  // namespace grpc
+
+namespace google::protobuf {
+class MessageLite;
+}  // namespace google::protobuf
 
 namespace spanflow::exporters {
 
@@ -60,6 +68,13 @@ struct GrpcClientConfig {
 // A channel for the config (it connects lazily); throws std::runtime_error naming the file
 // when a TLS file cannot be read.
 std::shared_ptr<grpc::Channel> make_channel(const GrpcClientConfig& config);
+
+// One blocking unary call of `method` ("/package.Service/Method") with `request` serialized
+// exactly once, straight into the slice gRPC sends (its protobuf path sizes every message
+// twice). `response` is parsed from the reply; a reply that does not parse is INTERNAL.
+grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
+                        const std::string& method, const google::protobuf::MessageLite& request,
+                        google::protobuf::MessageLite& response);
 
 // Sets the attempt's deadline and the configured headers on a call.
 void prepare_call(grpc::ClientContext& context, const GrpcClientConfig& config, Deadline deadline);

@@ -3,6 +3,7 @@
 #include <grpc/compression.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/status.h>
 
 #include <algorithm>
@@ -19,12 +20,13 @@
 #include "exporters/common/grpc_client.h"
 #include "exporters/jaeger/translate.h"
 #include "google/rpc/status.pb.h"
-#include "jaeger/api_v2/collector.grpc.pb.h"
+#include "jaeger/api_v2/collector.pb.h"
 
 namespace spanflow::exporters::jaeger {
 
 namespace {
 
+constexpr char kPostSpans[] = "/jaeger.api_v2.CollectorService/PostSpans";
 constexpr std::chrono::hours kNoDeadline(24 * 365);
 
 std::string lowercase(std::string text) {
@@ -68,7 +70,7 @@ class JaegerSender::Impl {
   void start() {
     std::shared_ptr<grpc::Channel> channel = channel_factory_();
     std::lock_guard lock(mu_);
-    stub_ = model::CollectorService::NewStub(channel);
+    stub_ = std::make_unique<grpc::GenericStub>(channel);
   }
 
   SendResult send(const TraceBatch& batch, Deadline deadline) {
@@ -105,7 +107,7 @@ class JaegerSender::Impl {
     }
     for (const auto& [key, value] : metadata_) context.AddMetadata(key, value);
     if (gzip_) context.set_compression_algorithm(GRPC_COMPRESS_GZIP);
-    model::CollectorService::Stub* stub;
+    grpc::GenericStub* stub;
     {
       std::lock_guard lock(mu_);
       if (stopped_) return SendResult::retryable("jaeger exporter is shutting down");
@@ -114,7 +116,7 @@ class JaegerSender::Impl {
       in_flight_.insert(&context);
     }
     model::PostSpansResponse response;
-    const grpc::Status status = stub->PostSpans(&context, request, &response);
+    const grpc::Status status = unary_call(*stub, context, kPostSpans, request, response);
     {
       std::lock_guard lock(mu_);
       in_flight_.erase(&context);
@@ -127,7 +129,7 @@ class JaegerSender::Impl {
   std::vector<std::pair<std::string, std::string>> metadata_;
   std::mutex mu_;
   // Set by start(), kept until destruction: sends in progress during shutdown() still use it.
-  std::unique_ptr<model::CollectorService::Stub> stub_;
+  std::unique_ptr<grpc::GenericStub> stub_;
   std::set<grpc::ClientContext*> in_flight_;
   bool stopped_ = false;
 };

@@ -1,22 +1,20 @@
 #include "exporters/otlp_grpc/grpc_sender.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
-
-#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 
 namespace spanflow::exporters::otlp_grpc {
 
-using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
+constexpr char kExport[] = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
 class GrpcSender::Stub {
  public:
-  explicit Stub(const GrpcClientConfig& config)
-      : channel_(make_channel(config)), stub_(TraceService::NewStub(channel_)) {}
-  TraceService::Stub& get() { return *stub_; }
+  explicit Stub(const GrpcClientConfig& config) : channel_(make_channel(config)), stub_(channel_) {}
+  grpc::GenericStub& get() { return stub_; }
 
  private:
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<TraceService::Stub> stub_;
+  grpc::GenericStub stub_;
 };
 
 GrpcSender::GrpcSender(GrpcClientConfig config) : config_(std::move(config)) {}
@@ -32,7 +30,7 @@ SendResult GrpcSender::send(const TraceBatch& batch, Deadline deadline) {
   grpc::ClientContext context;
   prepare_call(context, config_, deadline);
   otlp::ExportResponse response;
-  const grpc::Status status = stub_->get().Export(&context, batch.request(), &response);
+  const grpc::Status status = unary_call(stub_->get(), context, kExport, batch.request(), response);
   SendResult result = to_send_result(status);
   if (status.ok() && response.has_partial_success()) {
     result.rejected_spans = static_cast<long>(response.partial_success().rejected_spans());

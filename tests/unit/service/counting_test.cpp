@@ -1,7 +1,8 @@
 // CountingEdge counts the spans its next stage took, and nothing that stage refused.
+#include "service/counting.h"
+
 #include <catch.hpp>
 
-#include "service/counting.h"
 #include "support/refusing_consumer.h"
 #include "support/spans.h"
 
