@@ -127,6 +127,7 @@ TAIL_SAMPLING = """
   tail_sampling:
     decision_wait: 10s
     num_traces: 200000
+    max_memory_mib: 1024  # room for 10 s at 50k spans/s: nothing decided early under pressure
     policies:
       - {name: errors-50, type: and, and: {and_sub_policy: [
           {name: has-error, type: status_code, status_code: {status_codes: [ERROR]}},

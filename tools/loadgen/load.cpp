@@ -53,7 +53,7 @@ const char* code_name(grpc::StatusCode code) {
 class Connection {
  public:
   virtual ~Connection() = default;
-  virtual std::string send(const std::string& payload) = 0;
+  virtual std::string send(std::string_view payload) = 0;
 };
 
 class GrpcConnection final : public Connection {
@@ -68,7 +68,7 @@ class GrpcConnection final : public Connection {
     stub_ = std::make_unique<grpc::GenericStub>(channel_);
   }
 
-  std::string send(const std::string& payload) override {
+  std::string send(std::string_view payload) override {
     grpc::Slice slice(payload.data(), payload.size(), grpc::Slice::STATIC_SLICE);
     grpc::ByteBuffer request(&slice, 1), response;
     grpc::ClientContext context;
@@ -90,7 +90,7 @@ class HttpConnection final : public Connection {
  public:
   explicit HttpConnection(const LoadOptions& o) : options_(o), socket_(io_) {}
 
-  std::string send(const std::string& payload) override {
+  std::string send(std::string_view payload) override {
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
         if (!socket_.is_open()) {
@@ -131,7 +131,7 @@ double LoadReport::percentile(double p) const {
   return latencies_ms[i];
 }
 
-LoadReport run_load(const LoadOptions& o, const std::vector<std::string>& payloads) {
+LoadReport run_load(const LoadOptions& o, const PayloadPool& payloads) {
   const auto start = Clock::now();
   const auto end = start + o.duration;
   std::atomic<std::int64_t> next_request{0};
@@ -148,6 +148,7 @@ LoadReport run_load(const LoadOptions& o, const std::vector<std::string>& payloa
         connection = std::make_unique<HttpConnection>(o);
       }
       auto& r = results[static_cast<std::size_t>(t)];
+      std::string scratch;
       auto due = Clock::now();
       for (;;) {
         const std::int64_t i = next_request.fetch_add(1);
@@ -157,7 +158,7 @@ LoadReport run_load(const LoadOptions& o, const std::vector<std::string>& payloa
           due += std::chrono::duration_cast<Clock::duration>(
               std::chrono::duration<double>(o.spans_per_request / per_thread_rate));
         }
-        const auto& payload = payloads[static_cast<std::size_t>(i) % payloads.size()];
+        const std::string_view payload = payloads.body(i, scratch);
         const auto sent = Clock::now();
         const std::string status = connection->send(payload);
         r.latencies_ms.push_back(

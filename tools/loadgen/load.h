@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "payload_pool.h"
+
 namespace spanflow::loadgen {
 
 struct LoadOptions {
@@ -36,6 +38,6 @@ struct LoadReport {
 
 // `payloads` are encoded request bodies (protobuf, or JSON for HTTP+json; gzip applied by the
 // caller when options.gzip), sent round-robin.
-LoadReport run_load(const LoadOptions& options, const std::vector<std::string>& payloads);
+LoadReport run_load(const LoadOptions& options, const PayloadPool& payloads);
 
 }  // namespace spanflow::loadgen

@@ -30,7 +30,8 @@ constexpr const char* kUsage = R"(usage:
   spanflow-loadgen --codec [--duration 4s] [--spans-per-request 100]
 
 Sends pre-encoded realistic traces (1-20 spans per trace, 3 services, ~10 attributes per span,
-events, errors, lognormal durations) and reports requests/s, spans/s, statuses and latency
+events, errors, lognormal durations; fresh trace ids on every pass over the pool, except for
+gzip-compressed HTTP bodies) and reports requests/s, spans/s, statuses and latency
 percentiles; the last line is machine-readable (RESULT key=value ...). --codec measures the
 OTLP codec steps alone (protobuf and OTLP/JSON, spans per CPU-second).
 )";
@@ -99,7 +100,9 @@ int run_load_command(int argc, char** argv) {
   }
   if (o.json && o.grpc) throw std::invalid_argument("--json needs an http:// target");
   const auto requests = generate_requests(pool, {o.spans_per_request, seed});
-  std::vector<std::string> payloads;
+  // Compressed HTTP bodies cannot be patched: they repeat their trace ids.
+  const bool fresh_ids = !(o.gzip && !o.grpc);
+  PayloadPool payloads(o.json ? Encoding::kJson : Encoding::kProtobuf, fresh_ids);
   std::int64_t raw_bytes = 0;
   for (const auto& r : requests) {
     std::string body;
@@ -110,16 +113,17 @@ int run_load_command(int argc, char** argv) {
     }
     raw_bytes += static_cast<std::int64_t>(body.size());
     // gRPC compresses on its own (grpc-encoding); HTTP bodies are gzipped here, once.
-    payloads.push_back(o.gzip && !o.grpc ? spanflow::codec::gzip(body) : std::move(body));
+    payloads.add(r, o.gzip && !o.grpc ? spanflow::codec::gzip(body) : std::move(body));
   }
   std::fprintf(stderr,
                "loadgen: %s://%s:%u%s %s%s connections=%d rate=%s, %d pre-encoded requests of %d "
-               "spans (%.0f B/span)\n",
+               "spans (%.0f B/span), %s trace ids\n",
                o.grpc ? "grpc" : "http", o.host.c_str(), o.port, o.grpc ? "" : o.path.c_str(),
                o.json ? "json" : "proto", o.gzip ? "+gzip" : "", o.connections,
                o.rate > 0 ? std::to_string(static_cast<long>(o.rate)).c_str() : "flat-out", pool,
                o.spans_per_request,
-               static_cast<double>(raw_bytes) / static_cast<double>(pool * o.spans_per_request));
+               static_cast<double>(raw_bytes) / static_cast<double>(pool * o.spans_per_request),
+               fresh_ids ? "fresh" : "repeated");
   const LoadReport r = run_load(o, payloads);
   std::int64_t ok = 0, errors = 0;
   std::string statuses;

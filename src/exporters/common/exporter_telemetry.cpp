@@ -33,16 +33,4 @@ ExporterTelemetry::ExporterTelemetry(const CreateSettings& settings, const Queue
   }
 }
 
-void ExporterTelemetry::limited(LogLimiter& limiter, spdlog::level::level_enum level,
-                                const std::string& message) {
-  const std::optional<std::uint64_t> suppressed = limiter.admit();
-  if (!suppressed) return;
-  if (*suppressed == 0) {
-    logger_->log(level, "{}", message);
-  } else {
-    logger_->log(level, "{} ({} similar messages suppressed in the last {}s)", message, *suppressed,
-                 std::chrono::duration_cast<std::chrono::seconds>(kLogInterval).count());
-  }
-}
-
 }  // namespace spanflow::exporters

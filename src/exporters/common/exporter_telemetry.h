@@ -12,14 +12,14 @@
 
 #include "core/factory.h"
 #include "exporters/common/delivery_config.h"
-#include "exporters/common/log_limiter.h"
+#include "telemetry/log_limiter.h"
 #include "telemetry/metrics.h"
 
 namespace spanflow::exporters {
 
 class ExporterTelemetry {
  public:
-  static constexpr auto kLogInterval = std::chrono::seconds(5);
+  static constexpr auto kLogInterval = telemetry::LimitedLog::kDefaultInterval;
 
   // Registers the counters, and the queue gauges when `queue` is enabled (the capacity is set
   // here). Without a Metrics in `settings`, instruments live in a private registry.
@@ -29,9 +29,9 @@ class ExporterTelemetry {
       : ExporterTelemetry(settings, no_queue()) {}
 
   // Transient trouble (a retry, a full queue): warn.
-  void retry(const std::string& message) { limited(retry_log_, spdlog::level::warn, message); }
+  void retry(const std::string& message) { retry_log_.write(message); }
   // Data dropped or refused for good, storage failures: error.
-  void loss(const std::string& message) { limited(loss_log_, spdlog::level::err, message); }
+  void loss(const std::string& message) { loss_log_.write(message); }
   spdlog::logger& logger() const { return *logger_; }
 
  private:
@@ -54,11 +54,9 @@ class ExporterTelemetry {
   telemetry::Counter* redelivered = nullptr;  // null without a persistent queue
 
  private:
-  void limited(LogLimiter& limiter, spdlog::level::level_enum level, const std::string& message);
-
   std::shared_ptr<spdlog::logger> logger_;
-  LogLimiter retry_log_{kLogInterval};
-  LogLimiter loss_log_{kLogInterval};
+  telemetry::LimitedLog retry_log_{logger_, spdlog::level::warn};
+  telemetry::LimitedLog loss_log_{logger_, spdlog::level::err};
 };
 
 }  // namespace spanflow::exporters

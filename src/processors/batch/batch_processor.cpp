@@ -1,5 +1,7 @@
 #include "processors/batch/batch_processor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "processors/batch/merge.h"
@@ -159,8 +161,8 @@ void BatchProcessor::send(TraceBatch&& batch, Trigger trigger, std::unique_lock<
 }
 
 void BatchProcessor::drop(std::size_t spans, const char* reason, const std::string& message) {
-  settings_.logger->error("processor {} dropped {} spans: {}: {}", settings_.id.to_string(), spans,
-                          reason, message);
+  drop_log_.write(fmt::format("processor {} dropped {} spans: {}: {}", settings_.id.to_string(),
+                              spans, reason, message));
 }
 
 }  // namespace spanflow::processors::batch

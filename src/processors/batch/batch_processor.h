@@ -22,6 +22,7 @@
 #include "core/component.h"
 #include "core/factory.h"
 #include "processors/batch/config.h"
+#include "telemetry/log_limiter.h"
 
 namespace spanflow::processors::batch {
 
@@ -45,6 +46,7 @@ class BatchProcessor final : public Processor {
   void drop(std::size_t spans, const char* reason, const std::string& message);
 
   CreateSettings settings_;
+  telemetry::LimitedLog drop_log_{settings_.logger, spdlog::level::err};
   Config config_;
   TraceConsumer& next_;
   std::size_t capacity_;

@@ -1,15 +1,10 @@
 #include "processors/filter/filter_processor.h"
 
-#include <chrono>
-#include <limits>
+#include <fmt/format.h>
 
 namespace spanflow::processors::filter {
 
 namespace {
-
-// At most one "condition failed" line per interval with error_mode: ignore.
-constexpr std::chrono::nanoseconds kLogInterval = std::chrono::seconds(5);
-constexpr std::int64_t kNeverLogged = std::numeric_limits<std::int64_t>::min();
 
 // Removes, keeping order, the elements for which `drop` is true. `drop` sees every element
 // once, in order, so it may consume decisions recorded by an earlier walk in the same order.
@@ -43,7 +38,7 @@ FilterProcessor::FilterProcessor(const CreateSettings& settings, const Config& c
       filtered_(settings.metrics->counter("otelcol_processor_filter_spans_filtered_total",
                                           "Spans dropped by the filter processor",
                                           {{"filter", settings.id.to_string()}})),
-      last_log_ns_(kNeverLogged) {}
+      ignored_log_(settings.logger, spdlog::level::warn) {}
 
 ConsumeResult FilterProcessor::consume(TraceBatch&& batch) {
   Plan decisions;
@@ -132,21 +127,10 @@ ottl::Condition::Result FilterProcessor::matches(const std::vector<ottl::Conditi
 }
 
 void FilterProcessor::log_ignored(const ottl::Condition& condition, const std::string& error) {
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::steady_clock::now().time_since_epoch())
-                               .count();
-  std::int64_t last = last_log_ns_.load(std::memory_order_relaxed);
-  const bool due = last == kNeverLogged || now - last >= kLogInterval.count();
-  if (!due || !last_log_ns_.compare_exchange_strong(last, now, std::memory_order_relaxed)) {
-    suppressed_.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
-  const std::uint64_t suppressed = suppressed_.exchange(0, std::memory_order_relaxed);
-  settings_.logger->warn(
-      "{}: condition '{}' failed and counts as false (error_mode: ignore): {}; {} similar errors "
-      "since the last report; at most one report every {}s",
-      settings_.id.to_string(), condition.text(), error, suppressed,
-      std::chrono::duration_cast<std::chrono::seconds>(kLogInterval).count());
+  ignored_log_.write_with([&] {
+    return fmt::format("{}: condition '{}' failed and counts as false (error_mode: ignore): {}",
+                       settings_.id.to_string(), condition.text(), error);
+  });
 }
 
 }  // namespace spanflow::processors::filter

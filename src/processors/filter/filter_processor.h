@@ -4,12 +4,12 @@
 // Stateless: consume() runs on the caller's thread and may be called concurrently.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
 #include "core/component.h"
 #include "core/factory.h"
 #include "processors/filter/config.h"
+#include "telemetry/log_limiter.h"
 
 namespace spanflow::processors::filter {
 
@@ -36,8 +36,7 @@ class FilterProcessor final : public Processor {
   Config config_;
   TraceConsumer& next_;
   telemetry::Counter& filtered_;
-  std::atomic<std::int64_t> last_log_ns_;
-  std::atomic<std::uint64_t> suppressed_{0};
+  telemetry::LimitedLog ignored_log_;  // error_mode ignore: failed conditions
 };
 
 }  // namespace spanflow::processors::filter

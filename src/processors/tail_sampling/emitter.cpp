@@ -1,5 +1,7 @@
 #include "processors/tail_sampling/emitter.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace spanflow::processors::tail_sampling {
@@ -104,8 +106,8 @@ void Emitter::send(Item& item, std::unique_lock<std::mutex>& lock) {
 void Emitter::drop(const Item& item, telemetry::Counter& counter, const char* reason,
                    const std::string& message) {
   counter.add(item.spans);
-  logger_->error("processor {} dropped {} sampled spans: {}{}{}", processor_, item.spans, reason,
-                 message.empty() ? "" : ": ", message);
+  drop_log_.write(fmt::format("processor {} dropped {} sampled spans: {}{}{}", processor_,
+                              item.spans, reason, message.empty() ? "" : ": ", message));
 }
 
 }  // namespace spanflow::processors::tail_sampling

@@ -20,6 +20,7 @@
 #include "core/component.h"
 #include "processors/tail_sampling/instruments.h"
 #include "processors/tail_sampling/tail_sampler.h"
+#include "telemetry/log_limiter.h"
 
 namespace spanflow::processors::tail_sampling {
 
@@ -52,6 +53,7 @@ class Emitter final : public Output {
   Instruments& metrics_;
   std::shared_ptr<spdlog::logger> logger_;
   std::string processor_;
+  telemetry::LimitedLog drop_log_{logger_, spdlog::level::err};
 
   std::mutex mu_;
   std::condition_variable wake_;

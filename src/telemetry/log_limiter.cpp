@@ -1,6 +1,6 @@
-#include "exporters/common/log_limiter.h"
+#include "telemetry/log_limiter.h"
 
-namespace spanflow::exporters {
+namespace spanflow::telemetry {
 
 std::optional<std::uint64_t> LogLimiter::admit() {
   const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -15,4 +15,13 @@ std::optional<std::uint64_t> LogLimiter::admit() {
   return suppressed_.exchange(0, std::memory_order_relaxed);
 }
 
-}  // namespace spanflow::exporters
+void LimitedLog::emit(const std::string& message, std::uint64_t suppressed) {
+  if (suppressed == 0) {
+    logger_->log(level_, "{}", message);
+  } else {
+    logger_->log(level_, "{} ({} similar messages suppressed in the last {}s)", message, suppressed,
+                 std::chrono::duration_cast<std::chrono::seconds>(limiter_.interval()).count());
+  }
+}
+
+}  // namespace spanflow::telemetry

@@ -1,9 +1,9 @@
-#include "exporters/common/log_limiter.h"
+#include "telemetry/log_limiter.h"
 
 #include <catch.hpp>
 #include <thread>
 
-using spanflow::exporters::LogLimiter;
+using spanflow::telemetry::LogLimiter;
 using namespace std::chrono_literals;
 
 TEST_CASE("the limiter lets one line through per interval and counts the ones it held back") {
