@@ -20,8 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kWriteThreshold = 256 * 1024;   // write early past this
-constexpr std::size_t kBufferCap = 64 * 1024 * 1024;  // refuse past this while failing
+constexpr std::size_t kWriteThreshold = 256 * 1024;       // write early past this
+constexpr std::size_t kBufferCap = 64 * 1024 * 1024;      // refuse past this while failing
+constexpr std::size_t kSpareBuffers = 4;                  // encode buffers kept for reuse
+constexpr std::size_t kSpareCapacity = 64 * 1024 * 1024;  // larger ones are freed
 
 // "dir/name-2022-09-14T05-02-14.173.ext": the Collector's (lumberjack's) backup naming.
 fs::path backup_name(const fs::path& path, bool localtime) {
@@ -132,8 +134,9 @@ void FileExporter::shutdown(Deadline) {
 }
 
 ConsumeResult FileExporter::consume(TraceBatch&& batch) {
-  // Encode outside the lock; only the append is serialized.
-  std::string record;
+  // Encode outside the lock (into a buffer kept from an earlier call, so a large batch does
+  // not fault in fresh pages every time); only the append is serialized.
+  std::string record = take_spare();
   if (config_.format == "json") {
     codec::encode_trace_request(batch.request(), record);
     record.push_back('\n');
@@ -153,10 +156,30 @@ ConsumeResult FileExporter::consume(TraceBatch&& batch) {
     return ConsumeResult::retryable("file exporter cannot write to " + config_.path,
                                     std::chrono::seconds(1));
   }
-  buffer_ += record;
+  if (buffer_.empty()) {
+    buffer_.swap(record);  // no copy
+  } else {
+    buffer_ += record;
+  }
   buffer_spans_ += batch.span_count();
   if (buffer_.size() >= kWriteThreshold) flush_locked();
+  give_back_locked(std::move(record));
   return ConsumeResult::ok();
+}
+
+std::string FileExporter::take_spare() {
+  std::lock_guard lock(mu_);
+  if (spare_.empty()) return {};
+  std::string s = std::move(spare_.back());
+  spare_.pop_back();
+  s.clear();
+  return s;
+}
+
+void FileExporter::give_back_locked(std::string&& buffer) {
+  if (spare_.size() < kSpareBuffers && buffer.capacity() <= kSpareCapacity) {
+    spare_.push_back(std::move(buffer));
+  }
 }
 
 void FileExporter::flush_locked() {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/component.h"
 #include "core/factory.h"
@@ -35,6 +36,8 @@ class FileExporter final : public Exporter {
   void open_locked();
   void rotate_locked();
   void flusher();
+  std::string take_spare();
+  void give_back_locked(std::string&& buffer);
 
   CreateSettings settings_;
   Config config_;
@@ -43,6 +46,7 @@ class FileExporter final : public Exporter {
   std::condition_variable wake_;
   std::string buffer_;
   std::uint64_t buffer_spans_ = 0;  // spans with bytes in buffer_
+  std::vector<std::string> spare_;  // emptied encode buffers, capacity kept
   int fd_ = -1;
   std::uint64_t file_bytes_ = 0;
   bool running_ = false;

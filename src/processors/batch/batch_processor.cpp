@@ -109,9 +109,19 @@ void BatchProcessor::run() {
     const bool full = pending_spans_ >= config_.send_batch_size;
     const bool timed_out = !pending_.empty() && Clock::now() >= first_pending_at_ + config_.timeout;
     if (full || timed_out || (stopping_ && !pending_.empty())) {
-      std::vector<TraceBatch> taken;
-      taken.swap(pending_);
-      pending_spans_ = 0;
+      // One batch of about send_batch_size spans (whole requests, as the Collector adds
+      // them), not everything that piled up while the next consumer was busy: what is left
+      // starts the next batch.
+      std::size_t count = 0, spans = 0;
+      while (count < pending_.size() &&
+             (config_.send_batch_size == 0 || spans < config_.send_batch_size)) {
+        spans += pending_[count++].span_count();
+      }
+      std::vector<TraceBatch> taken(std::make_move_iterator(pending_.begin()),
+                                    std::make_move_iterator(pending_.begin() + count));
+      pending_.erase(pending_.begin(), pending_.begin() + count);
+      pending_spans_ -= spans;
+      if (!pending_.empty()) first_pending_at_ = Clock::now();
       const Trigger trigger = full        ? Trigger::kSize
                               : timed_out ? Trigger::kTimeout
                                           : Trigger::kShutdown;

@@ -1,6 +1,8 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include <catch.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "config/yaml_document.h"
@@ -150,6 +152,50 @@ TEST_CASE("reaching send_batch_size sends one merged batch without waiting for t
   CHECK(f.metrics.value("otelcol_processor_batch_batch_size_trigger_send_total",
                         {{"processor", "batch"}}) == 1);
   batch.shutdown(in(std::chrono::seconds(1)));
+}
+
+TEST_CASE("what piles up behind a busy consumer leaves in batches of send_batch_size") {
+  // A next stage that holds the first batch until released, then records batch sizes.
+  class Gate final : public TraceConsumer {
+   public:
+    ConsumeResult consume(TraceBatch&& batch) override {
+      std::unique_lock lock(mu_);
+      sizes_.push_back(batch.span_count());
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return open_; });
+      return ConsumeResult::ok();
+    }
+    void open() {
+      std::lock_guard lock(mu_);
+      open_ = true;
+      changed_.notify_all();
+    }
+    std::vector<std::size_t> sizes() {
+      std::lock_guard lock(mu_);
+      return sizes_;
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable changed_;
+    bool open_ = false;
+    std::vector<std::size_t> sizes_;
+  };
+  Fixture f;
+  Gate gate;
+  Config config;
+  config.send_batch_size = 10;
+  config.timeout = std::chrono::hours(1);
+  BatchProcessor batch(f.settings, config, gate);
+  batch.start(f.host);
+  CHECK(batch.consume(batch_of(4, 1)).is_ok());
+  CHECK(batch.consume(batch_of(8, 10)).is_ok());  // 12: sent, and held by the gate
+  REQUIRE(eventually([&] { return gate.sizes().size() == 1; }));
+  for (int i = 0; i < 5; ++i) CHECK(batch.consume(batch_of(4, 100 + 10 * i)).is_ok());  // 20
+  gate.open();
+  REQUIRE(eventually([&] { return gate.sizes().size() == 2; }));
+  batch.shutdown(in(std::chrono::seconds(5)));
+  CHECK(gate.sizes() == std::vector<std::size_t>{12, 12, 8});
 }
 
 TEST_CASE("the timeout sends a partial batch") {
