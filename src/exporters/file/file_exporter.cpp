@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "codec/otlp_json.h"
+#include "core/background_thread.h"
 
 namespace spanflow::exporters::file {
 
@@ -99,7 +100,10 @@ void FileExporter::start(Host&) {
   }
   open_locked();
   running_ = true;
-  flusher_ = std::thread([this] { flusher(); });
+  flusher_ = std::thread([this] {
+    make_background_thread();
+    flusher();
+  });
 }
 
 void FileExporter::open_locked() {

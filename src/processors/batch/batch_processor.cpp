@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/background_thread.h"
 #include "processors/batch/merge.h"
 
 namespace spanflow::processors::batch {
@@ -52,7 +53,11 @@ BatchProcessor::~BatchProcessor() {
 void BatchProcessor::start(Host&) {
   std::lock_guard lock(mu_);
   started_ = true;
-  if (config_.timeout.count() > 0) worker_ = std::thread([this] { run(); });
+  if (config_.timeout.count() > 0)
+    worker_ = std::thread([this] {
+      make_background_thread();
+      run();
+    });
 }
 
 void BatchProcessor::shutdown(Deadline deadline) {
@@ -125,10 +130,16 @@ void BatchProcessor::run() {
       const Trigger trigger = full        ? Trigger::kSize
                               : timed_out ? Trigger::kTimeout
                                           : Trigger::kShutdown;
+      // Merging, splitting and freeing batches (the last handle on a batch may free its
+      // arenas: milliseconds for thousands of spans) happen outside the lock, which
+      // receivers take in consume().
       lock.unlock();
-      TraceBatch merged = merge(std::move(taken));
+      std::vector<TraceBatch> parts = split(merge(std::move(taken)), config_.send_batch_max_size);
       lock.lock();
-      send(std::move(merged), trigger, lock);
+      send(parts, trigger, lock);
+      lock.unlock();
+      parts.clear();
+      lock.lock();
       continue;
     }
     if (stopping_) return;
@@ -140,10 +151,11 @@ void BatchProcessor::run() {
   }
 }
 
-void BatchProcessor::send(TraceBatch&& batch, Trigger trigger, std::unique_lock<std::mutex>& lock) {
+void BatchProcessor::send(std::vector<TraceBatch>& parts, Trigger trigger,
+                          std::unique_lock<std::mutex>& lock) {
   if (trigger == Trigger::kSize) size_triggers_.add();
   if (trigger == Trigger::kTimeout) timeout_triggers_.add();
-  for (auto& part : split(std::move(batch), config_.send_batch_max_size)) {
+  for (auto& part : parts) {
     const std::size_t spans = part.span_count();
     send_size_.observe(static_cast<double>(spans));
     auto delay = std::chrono::duration_cast<Clock::duration>(kFirstRetry);

@@ -40,8 +40,9 @@ class BatchProcessor final : public Processor {
  private:
   enum class Trigger { kSize, kTimeout, kShutdown };
   void run();
-  // Sends one merged batch, retrying retryable refusals until `give_up`; returns when done.
-  void send(TraceBatch&& batch, Trigger trigger, std::unique_lock<std::mutex>& lock);
+  // Offers each part to the next consumer (retrying refusals); called and returns with `lock`
+  // held, releasing it while the consumer works.
+  void send(std::vector<TraceBatch>& parts, Trigger trigger, std::unique_lock<std::mutex>& lock);
   ConsumeResult send_now(TraceBatch&& batch);
   void drop(std::size_t spans, const char* reason, const std::string& message);
 

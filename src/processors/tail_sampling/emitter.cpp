@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/background_thread.h"
+
 namespace spanflow::processors::tail_sampling {
 
 namespace {
@@ -27,7 +29,10 @@ void Emitter::start() {
   std::lock_guard lock(mu_);
   if (started_) return;
   started_ = true;
-  sender_ = std::thread([this] { run(); });
+  sender_ = std::thread([this] {
+    make_background_thread();
+    run();
+  });
 }
 
 void Emitter::stop(Deadline deadline) {
