@@ -11,7 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include "core/background_thread.h"
 #include "core/storage.h"
 #include "exporters/common/exporter_telemetry.h"
 #include "exporters/common/request_queue.h"
@@ -65,10 +64,7 @@ class QueuedExporter::Impl {
     state_ = State::kRunning;
     if (queue_) {
       for (int i = 0; i < config_.sending_queue.num_consumers; ++i) {
-        consumers_.emplace_back([this] {
-          make_background_thread();
-          consume_queue();
-        });
+        consumers_.emplace_back([this] { consume_queue(); });
       }
     }
   }

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "codec/otlp_json.h"
-#include "core/background_thread.h"
 
 namespace spanflow::exporters::file {
 
@@ -100,10 +99,7 @@ void FileExporter::start(Host&) {
   }
   open_locked();
   running_ = true;
-  flusher_ = std::thread([this] {
-    make_background_thread();
-    flusher();
-  });
+  flusher_ = std::thread([this] { flusher(); });
 }
 
 void FileExporter::open_locked() {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "core/background_thread.h"
 #include "processors/batch/merge.h"
 
 namespace spanflow::processors::batch {
@@ -53,11 +52,7 @@ BatchProcessor::~BatchProcessor() {
 void BatchProcessor::start(Host&) {
   std::lock_guard lock(mu_);
   started_ = true;
-  if (config_.timeout.count() > 0)
-    worker_ = std::thread([this] {
-      make_background_thread();
-      run();
-    });
+  if (config_.timeout.count() > 0) worker_ = std::thread([this] { run(); });
 }
 
 void BatchProcessor::shutdown(Deadline deadline) {

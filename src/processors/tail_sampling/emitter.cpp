@@ -4,8 +4,6 @@
 
 #include <algorithm>
 
-#include "core/background_thread.h"
-
 namespace spanflow::processors::tail_sampling {
 
 namespace {
@@ -29,10 +27,7 @@ void Emitter::start() {
   std::lock_guard lock(mu_);
   if (started_) return;
   started_ = true;
-  sender_ = std::thread([this] {
-    make_background_thread();
-    run();
-  });
+  sender_ = std::thread([this] { run(); });
 }
 
 void Emitter::stop(Deadline deadline) {

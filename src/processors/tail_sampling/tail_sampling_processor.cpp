@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "core/background_thread.h"
-
 namespace spanflow::processors::tail_sampling {
 
 namespace {
@@ -43,10 +41,7 @@ void TailSamplingProcessor::start(Host&) {
   if (running_ || shut_down_) return;
   emitter_.start();
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    workers_[i]->thread = std::thread([this, i] {
-      make_background_thread();
-      run(i);
-    });
+    workers_[i]->thread = std::thread([this, i] { run(i); });
   }
   running_ = true;
   settings_.logger->info(
