@@ -343,8 +343,9 @@ def main():
         spc = per_cpu_second(r)
         floor_spc = per_cpu_second(floor) if floor else 0
         ratio = f"{100 * spc / floor_spc:.0f}%" if floor_spc else "—"
+        floor_text = f"{floor_spc:.0f}" if floor_spc else "—"
         lines.append(f"| {name} | {r['sps']:.0f} | {cpu_pct:.1f} | {spc:.0f} | "
-                     f"{floor_spc:.0f} | {ratio} | {r['rss_mib']:.1f} | {r['p50_ms']:.3f} | "
+                     f"{floor_text} | {ratio} | {r['rss_mib']:.1f} | {r['p50_ms']:.3f} | "
                      f"{r['p99_ms']:.3f} |")
     held_bytes = tail["held_spans"] * tail.get("bytes_per_span", 0)
     lines += ["", "| tail sampling | value |", "|---|---|",
