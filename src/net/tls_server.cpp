@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "config/config_node.h"
+#include "net/openssl_handles.h"
 
 namespace spanflow::net {
 
@@ -50,15 +51,6 @@ void read_version(config::ConfigNode& node, std::string_view key, std::string& o
   node.read(key, text);
   if (!text.empty()) node.read_enum(key, out, {"1.0", "1.1", "1.2", "1.3"});
 }
-
-struct Free {
-  void operator()(BIO* p) const { BIO_free(p); }
-  void operator()(X509* p) const { X509_free(p); }
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-using Bio = std::unique_ptr<BIO, Free>;
-using Cert = std::unique_ptr<X509, Free>;
-using Key = std::unique_ptr<EVP_PKEY, Free>;
 
 Bio memory_bio(const std::string& text) {
   return Bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));

@@ -14,19 +14,15 @@
 #include <memory>
 #include <stdexcept>
 
+#include "net/openssl_handles.h"
+
 namespace spanflow::testing {
 
 namespace {
 
-struct Free {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  void operator()(X509* p) const { X509_free(p); }
-  void operator()(BIO* p) const { BIO_free(p); }
-  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
-};
-using Key = std::unique_ptr<EVP_PKEY, Free>;
-using Cert = std::unique_ptr<X509, Free>;
-using Bio = std::unique_ptr<BIO, Free>;
+using net::Bio;
+using net::Cert;
+using net::Key;
 
 void check(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string("test certificate: ") + what);
@@ -51,7 +47,7 @@ void add_extension(X509* cert, X509* issuer, int nid, const std::string& value) 
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  std::unique_ptr<X509_EXTENSION, Free> ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
+  net::Extension ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
   check(ext != nullptr, "extension");
   check(X509_add_ext(cert, ext.get(), -1) == 1, "add extension");
 }
