@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/yaml_document.h"
+#include "net/grpc_runtime.h"
 #include "service/registry.h"
 #include "service/service.h"
 #include "service/service_config.h"
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  net::configure_grpc_runtime();
 
   Args args;
   if (!parse_args(argc, argv, args)) return 2;

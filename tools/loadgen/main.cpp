@@ -16,6 +16,7 @@
 #include "config/config_node.h"
 #include "generator.h"
 #include "load.h"
+#include "net/grpc_runtime.h"
 #include "sink.h"
 
 namespace {
@@ -200,6 +201,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  spanflow::net::configure_grpc_runtime();  // as the daemon does: the floor is comparable
   try {
     for (int i = 1; i < argc; ++i) {
       const std::string a = argv[i];
