@@ -3,6 +3,7 @@
 #include <span>
 
 #include "config/config_error.h"
+#include "core/tracestate_lookup.h"
 #include "ottl/node.h"
 
 namespace spanflow::ottl::detail {
@@ -143,49 +144,12 @@ std::string hex_id(const std::string& id) {
   return out;
 }
 
-bool valid_tracestate_key(std::string_view key) {
-  if (key.empty() || key.size() > 256) return false;
-  const auto allowed = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*' ||
-           c == '/' || c == '@';
-  };
-  if (!((key[0] >= 'a' && key[0] <= 'z') || (key[0] >= '0' && key[0] <= '9'))) return false;
-  return std::all_of(key.begin(), key.end(), allowed);
-}
-
-bool valid_tracestate_value(std::string_view value) {
-  if (value.empty() || value.size() > 256 || value.back() == ' ') return false;
-  return std::all_of(value.begin(), value.end(),
-                     [](char c) { return c >= 0x20 && c <= 0x7E && c != ',' && c != '='; });
-}
-
 // The value of `key` in a W3C tracestate: "" when absent, nil when the tracestate is malformed
 // (as OpenTelemetry Go's trace.ParseTraceState and OTTL's trace_state["k"]).
 Value tracestate_member(std::string_view state, std::string_view key) {
-  std::string_view found;
-  int members = 0;
-  while (!state.empty()) {
-    const std::size_t comma = state.find(',');
-    std::string_view member = state.substr(0, comma);
-    state = comma == std::string_view::npos ? std::string_view() : state.substr(comma + 1);
-    while (!member.empty() && (member.front() == ' ' || member.front() == '\t')) {
-      member.remove_prefix(1);
-    }
-    while (!member.empty() && (member.back() == ' ' || member.back() == '\t')) {
-      member.remove_suffix(1);
-    }
-    if (member.empty()) continue;
-    const std::size_t eq = member.find('=');
-    if (eq == std::string_view::npos || ++members > 32) return {};
-    const std::string_view k = member.substr(0, eq);
-    const std::string_view v = member.substr(eq + 1);
-    if (!valid_tracestate_key(k) || !valid_tracestate_value(v)) return {};
-    if (k == key) {
-      if (found.data() != nullptr) return {};  // a duplicate key makes the tracestate invalid
-      found = v;
-    }
-  }
-  return Value::borrowed_string(found);
+  const TraceStateEntry entry = find_tracestate_entry(state, key);
+  if (!entry.valid) return {};
+  return Value::borrowed_string(entry.value.value_or(std::string_view()));
 }
 
 class Path final : public Node {

@@ -167,19 +167,7 @@ grpc::Status unavailable_with_retry_info(std::chrono::milliseconds delay) {
 TEST_CASE("spans sent through an agent's OTLP exporter arrive at the gateway exactly as sent") {
   TempDir out;
   const std::string path = out.file("gateway.jsonl");
-  Daemon gateway(R"(
-receivers:
-  otlp:
-    protocols:
-      grpc: {endpoint: "127.0.0.1:0"}
-      http: {endpoint: "127.0.0.1:0"}
-exporters:
-  file: {path: ")" +
-                 path + R"(", flush_interval: 50ms}
-service:
-  pipelines:
-    traces: {receivers: [otlp], exporters: [file]}
-)");
+  Daemon gateway(otlp_to_file_config(path));
   const std::string grpc_endpoint = "127.0.0.1:" + std::to_string(gateway.grpc_port());
   const std::string http_base = "http://127.0.0.1:" + std::to_string(gateway.http_port());
   std::string id, section;

@@ -24,22 +24,6 @@ using google::protobuf::util::MessageDifferencer;
 
 namespace {
 
-std::string file_pipeline_config(const std::string& path) {
-  return R"(
-receivers:
-  otlp:
-    protocols:
-      grpc: {endpoint: "127.0.0.1:0"}
-      http: {endpoint: "127.0.0.1:0"}
-exporters:
-  file: {path: ")" +
-         path + R"(", flush_interval: 50ms}
-service:
-  pipelines:
-    traces: {receivers: [otlp], exporters: [file]}
-)";
-}
-
 void check_same_spans(const otlp::ExportRequest& sent, const std::string& path) {
   const auto got = spans_by_id(read_json_lines(path));
   for (const auto& rs : sent.resource_spans()) {
@@ -65,7 +49,7 @@ void check_same_spans(const otlp::ExportRequest& sent, const std::string& path) 
 TEST_CASE("spans sent over every OTLP transport arrive in the file exactly as sent") {
   TempDir out;
   const std::string path = out.file("traces.jsonl");
-  Daemon daemon(file_pipeline_config(path));
+  Daemon daemon(otlp_to_file_config(path));
   const otlp::ExportRequest rich = rich_request();
 
   SECTION("gRPC") {
@@ -114,7 +98,7 @@ TEST_CASE("spans sent over every OTLP transport arrive in the file exactly as se
 TEST_CASE("OTLP/JSON as the OpenTelemetry SDKs send it is accepted") {
   TempDir out;
   const std::string path = out.file("traces.jsonl");
-  Daemon daemon(file_pipeline_config(path));
+  Daemon daemon(otlp_to_file_config(path));
   // Unknown fields (schemaUrl inside resource, droppedAttributesCount spelled out), intValue as
   // a number and as a string, no parentSpanId, uppercase hex, flags on span and link.
   const std::string json = R"({"resourceSpans":[{"resource":{"attributes":[
@@ -215,7 +199,7 @@ service:
 TEST_CASE("SIGTERM during a stream of requests loses no acknowledged span") {
   TempDir out;
   const std::string path = out.file("traces.jsonl");
-  Daemon daemon(file_pipeline_config(path));
+  Daemon daemon(otlp_to_file_config(path));
   std::atomic<bool> stop{false};
   std::mutex mu;
   std::set<std::string> acked;

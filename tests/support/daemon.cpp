@@ -142,4 +142,20 @@ CommandResult run_spanflow(const std::vector<std::string>& args,
   return {exit_code(status), read_file(log_path)};
 }
 
+std::string otlp_to_file_config(const std::string& path) {
+  return R"(
+receivers:
+  otlp:
+    protocols:
+      grpc: {endpoint: "127.0.0.1:0"}
+      http: {endpoint: "127.0.0.1:0"}
+exporters:
+  file: {path: ")" +
+         path + R"(", flush_interval: 50ms}
+service:
+  pipelines:
+    traces: {receivers: [otlp], exporters: [file]}
+)";
+}
+
 }  // namespace spanflow::testing

@@ -49,6 +49,10 @@ class Daemon {
   std::map<std::string, std::uint16_t> ports_;
 };
 
+// The plainest pipeline: OTLP in over gRPC and HTTP (port 0), the file exporter writing
+// OTLP/JSON lines to `path` every 50 ms.
+std::string otlp_to_file_config(const std::string& path);
+
 // Runs spanflow with `args` to completion; returns exit code and combined output.
 struct CommandResult {
   int exit_code;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/tracestate_lookup.h"
 #include "processors/tail_sampling/policies/makers.h"
 #include "processors/tail_sampling/policies/match.h"
 
@@ -128,43 +129,6 @@ class BooleanAttribute final : public Policy {
   BooleanAttributeConfig config_;
 };
 
-bool is_key_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '*' ||
-         c == '/' || c == '@';
-}
-
-// The value of `key` in a W3C tracestate; nullopt when absent or when the header is malformed
-// (Go's trace.ParseTraceState fails, so the Collector sees no entry at all).
-std::optional<std::string_view> tracestate_value(std::string_view header, std::string_view key) {
-  std::optional<std::string_view> found;
-  int members = 0;
-  while (!header.empty()) {
-    const std::size_t comma = header.find(',');
-    std::string_view member = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    while (!member.empty() && (member.front() == ' ' || member.front() == '\t')) {
-      member.remove_prefix(1);
-    }
-    while (!member.empty() && (member.back() == ' ' || member.back() == '\t')) {
-      member.remove_suffix(1);
-    }
-    if (member.empty()) continue;
-    const std::size_t eq = member.find('=');
-    if (eq == 0 || eq == std::string_view::npos || ++members > 32) return std::nullopt;
-    const std::string_view k = member.substr(0, eq);
-    const std::string_view v = member.substr(eq + 1);
-    if (v.empty() || v.size() > 256) return std::nullopt;
-    for (const char c : k) {
-      if (!is_key_char(c)) return std::nullopt;
-    }
-    for (const char c : v) {
-      if (c < 0x20 || c > 0x7e || c == ',' || c == '=') return std::nullopt;
-    }
-    if (k == key && !found) found = v;
-  }
-  return found;
-}
-
 class TraceState final : public Policy {
  public:
   explicit TraceState(const TraceStateConfig& config) : key_(config.key) {
@@ -176,8 +140,8 @@ class TraceState final : public Policy {
 
   Decision evaluate(const TraceView& trace, Evaluation&) override {
     const bool match = any_span(trace.spans, [this](const otlp::Span& s) {
-      const std::optional<std::string_view> v = tracestate_value(s.trace_state(), key_);
-      return v && values_.contains(std::string(*v));
+      const TraceStateEntry entry = find_tracestate_entry(s.trace_state(), key_);
+      return entry.valid && entry.value && values_.contains(std::string(*entry.value));
     });
     return match ? Decision::kSampled : Decision::kNotSampled;
   }
