@@ -1,9 +1,8 @@
 #include "processors/memory_limiter/memory_limiter.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 
+#include "core/heap_trim.h"
 #include "telemetry/process_metrics.h"
 
 namespace spanflow::processors::memory_limiter {
@@ -79,7 +78,7 @@ void MemoryLimiter::shutdown(Deadline) {
 void MemoryLimiter::check() {
   std::uint64_t rss = rss_();
   if (rss >= limits_.soft) {
-    malloc_trim(0);  // give freed memory back to the OS before judging
+    trim_heap();  // give freed memory back to the OS before judging
     rss = rss_();
   }
   reserved_bytes_.set(static_cast<std::int64_t>(budget_.used()));

@@ -284,12 +284,18 @@ void TailSampler::emit(std::vector<Claim>& claims) {
 }
 
 void TailSampler::decide(Shard& shard, std::vector<Claim>& claims, Clock::time_point now) {
+  std::uint64_t freed_under_pressure = 0;
+  for (const Claim& c : claims) {
+    if (c.trigger == Trigger::kMemory) freed_under_pressure += c.trace->accounted_bytes;
+  }
   evaluate(claims, now);
   {
     std::lock_guard lock(shard.mu);
     finalize(shard, claims, now);
   }
   emit(claims);
+  // The buffer is at its budget and just freed traces other threads' arenas may not reuse.
+  if (freed_under_pressure > 0) trimmer_.freed(freed_under_pressure);
 }
 
 Clock::time_point TailSampler::decide_due(std::size_t index, Clock::time_point now) {

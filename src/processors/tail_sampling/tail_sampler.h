@@ -29,6 +29,7 @@
 
 #include "core/clock.h"
 #include "core/consumer.h"
+#include "core/heap_trim.h"
 #include "processors/tail_sampling/config.h"
 #include "processors/tail_sampling/decider.h"
 #include "processors/tail_sampling/decision_cache.h"
@@ -112,6 +113,8 @@ class TailSampler {
   std::uint64_t trace_limit_;  // per shard
   std::atomic<std::size_t> traces_{0};
   std::atomic<std::uint64_t> bytes_{0};
+  // Under memory pressure, decided traces' memory goes back to the OS (see core/heap_trim.h).
+  HeapTrimmer trimmer_{8 << 20, std::chrono::milliseconds(250)};
 };
 
 }  // namespace spanflow::processors::tail_sampling
