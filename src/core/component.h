@@ -49,8 +49,20 @@ class Component {
 // Owns its listeners; constructed with the consumer that fans its data into its pipelines.
 class Receiver : public Component {};
 
-// Constructed with `next`; stateless processors run on the caller's thread.
-class Processor : public Component, public TraceConsumer {};
+// A stage between receivers and exporters that hands what it keeps to `next`; stateless
+// processors run on the caller's thread. Admission (TraceConsumer::admit, before a receiver
+// decodes) is the next stage's unless the processor decides it: memory_limiter reserves
+// memory, batch refuses while its buffer is full, tail_sampling buffers whatever comes.
+class Processor : public Component, public TraceConsumer {
+ public:
+  explicit Processor(TraceConsumer& next) : next_(next) {}
+  ConsumeResult admit(std::uint64_t bytes, Reservations& out) override {
+    return next_.admit(bytes, out);
+  }
+
+ protected:
+  TraceConsumer& next_;
+};
 
 // The end of a pipeline; may be shared by several pipelines (concurrent consume()).
 class Exporter : public Component, public TraceConsumer {};

@@ -13,7 +13,7 @@ namespace spanflow::processors::attributes {
 class AttributesProcessor final : public Processor {
  public:
   AttributesProcessor(const CreateSettings& settings, const Config& config, TraceConsumer& next)
-      : settings_(settings), config_(config), next_(next) {}
+      : Processor(next), settings_(settings), config_(config) {}
 
   void start(Host&) override {}
   void shutdown(Deadline) override {}
@@ -24,7 +24,6 @@ class AttributesProcessor final : public Processor {
  private:
   CreateSettings settings_;
   Config config_;
-  TraceConsumer& next_;
 };
 
 }  // namespace spanflow::processors::attributes

@@ -23,9 +23,9 @@ constexpr auto kMaxRetry = std::chrono::seconds(5);
 
 BatchProcessor::BatchProcessor(const CreateSettings& settings, const Config& config,
                                TraceConsumer& next)
-    : settings_(settings),
+    : Processor(next),
+      settings_(settings),
       config_(config),
-      next_(next),
       capacity_(kBufferBatches *
                 std::max<std::size_t>(config.send_batch_size, config.send_batch_max_size)),
       send_size_(settings.metrics->histogram("otelcol_processor_batch_batch_send_size",
@@ -76,12 +76,7 @@ ConsumeResult BatchProcessor::consume(TraceBatch&& batch) {
       // The worker is gone or going: pass through on this thread rather than strand data.
       return send_now(std::move(batch));
     }
-    if (pending_spans_ + spans > capacity_ && pending_spans_ > 0) {
-      return ConsumeResult::retryable(
-          "batch processor " + settings_.id.to_string() +
-              " is full: the next consumer is not taking data fast enough",
-          std::chrono::seconds(1));
-    }
+    if (pending_spans_ + spans > capacity_ && pending_spans_ > 0) return full();
     const bool first = pending_.empty();
     if (first) first_pending_at_ = Clock::now();
     pending_.push_back(std::move(batch));
@@ -92,6 +87,19 @@ ConsumeResult BatchProcessor::consume(TraceBatch&& batch) {
   }
   wake_.notify_one();
   return ConsumeResult::ok();
+}
+
+ConsumeResult BatchProcessor::admit(std::uint64_t bytes, Reservations& out) {
+  if (config_.timeout.count() == 0) return next_.admit(bytes, out);
+  // Full means consume() would refuse any request: say so before the receiver decodes it.
+  if (pending_spans_.load(std::memory_order_relaxed) >= capacity_) return full();
+  return next_.admit(bytes, out);
+}
+
+ConsumeResult BatchProcessor::full() const {
+  return ConsumeResult::retryable("batch processor " + settings_.id.to_string() +
+                                      " is full: the next consumer is not taking data fast enough",
+                                  std::chrono::seconds(1));
 }
 
 ConsumeResult BatchProcessor::send_now(TraceBatch&& batch) {

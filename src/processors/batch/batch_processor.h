@@ -5,13 +5,15 @@
 // spans are in this processor's buffer; a worker thread sends the batches on. When the next
 // consumer refuses a batch (retryable), the worker keeps it and retries with backoff, while
 // the buffer fills; once the buffer holds kBufferBatches x send_batch_size spans, consume()
-// refuses (retryable) so receivers answer UNAVAILABLE/503 instead of growing memory. A batch
+// refuses (retryable) so receivers answer UNAVAILABLE/503 instead of growing memory; while it
+// is full, admit() refuses too, so receivers refuse before decoding. A batch
 // refused permanently, or still refused when the shutdown deadline passes, is dropped, logged
 // and counted in otelcol_processor_dropped_spans_total{reason}. With timeout 0, consume()
 // sends on the caller's thread and returns the next consumer's own answer.
 // Threads: consume() from any receiver thread (one short lock to append); one worker sends.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -36,8 +38,10 @@ class BatchProcessor final : public Processor {
   void start(Host& host) override;
   void shutdown(Deadline deadline) override;
   ConsumeResult consume(TraceBatch&& batch) override;
+  ConsumeResult admit(std::uint64_t bytes, Reservations& out) override;
 
  private:
+  ConsumeResult full() const;
   enum class Trigger { kSize, kTimeout, kShutdown };
   void run();
   // Offers each part to the next consumer (retrying refusals); called and returns with `lock`
@@ -49,13 +53,12 @@ class BatchProcessor final : public Processor {
   CreateSettings settings_;
   telemetry::LimitedLog drop_log_{settings_.logger, spdlog::level::err};
   Config config_;
-  TraceConsumer& next_;
   std::size_t capacity_;
 
   std::mutex mu_;
   std::condition_variable wake_;
   std::vector<TraceBatch> pending_;
-  std::size_t pending_spans_ = 0;
+  std::atomic<std::size_t> pending_spans_ = 0;  // written under mu_; admit() reads it without
   std::chrono::steady_clock::time_point first_pending_at_;
   bool started_ = false;
   bool stopping_ = false;

@@ -32,9 +32,9 @@ struct FilterProcessor::Plan {
 
 FilterProcessor::FilterProcessor(const CreateSettings& settings, const Config& config,
                                  TraceConsumer& next)
-    : settings_(settings),
+    : Processor(next),
+      settings_(settings),
       config_(config),
-      next_(next),
       filtered_(settings.metrics->counter("otelcol_processor_filter_spans_filtered_total",
                                           "Spans dropped by the filter processor",
                                           {{"filter", settings.id.to_string()}})),

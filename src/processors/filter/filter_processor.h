@@ -34,7 +34,6 @@ class FilterProcessor final : public Processor {
 
   CreateSettings settings_;
   Config config_;
-  TraceConsumer& next_;
   telemetry::Counter& filtered_;
   telemetry::LimitedLog ignored_log_;  // error_mode ignore: failed conditions
 };

@@ -19,9 +19,9 @@ telemetry::Labels labels(const CreateSettings& s) {
 
 MemoryLimiter::MemoryLimiter(const CreateSettings& settings, const Config& config,
                              TraceConsumer& next, RssReader rss, std::uint64_t total)
-    : settings_(settings),
+    : Processor(next),
+      settings_(settings),
       config_(config),
-      next_(next),
       rss_(rss ? std::move(rss) : RssReader(telemetry::process_rss_bytes)),
       limits_(limits_for(config, total > 0 ? total : total_memory())),
       budget_(limits_.soft),
@@ -108,8 +108,10 @@ ConsumeResult MemoryLimiter::refusal() const {
 ConsumeResult MemoryLimiter::admit(std::uint64_t bytes, Reservations& out) {
   if (!refusing()) {
     if (auto reservation = budget_.try_reserve(bytes)) {
-      out.push_back(std::move(*reservation));
-      return ConsumeResult::ok();
+      // The next stage may refuse (a full batch buffer): then nothing is held.
+      ConsumeResult next = next_.admit(bytes, out);
+      if (next.is_ok()) out.push_back(std::move(*reservation));
+      return next;
     }
   }
   refused_requests_.add();

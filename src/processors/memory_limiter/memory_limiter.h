@@ -46,7 +46,6 @@ class MemoryLimiter final : public Processor {
 
   CreateSettings settings_;
   Config config_;
-  TraceConsumer& next_;
   RssReader rss_;
   Limits limits_;
   MemoryBudget budget_;

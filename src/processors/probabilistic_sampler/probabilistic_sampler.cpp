@@ -95,7 +95,7 @@ void apply(const BatchPlan& plan, otlp::ExportRequest& request) {
 
 ProbabilisticSampler::ProbabilisticSampler(const CreateSettings& settings, const Config& config,
                                            TraceConsumer& next)
-    : settings_(settings), sampler_(config), next_(next) {
+    : Processor(next), settings_(settings), sampler_(config) {
   if (settings_.metrics == nullptr) return;
   for (std::size_t policy = 0; policy < kPolicyCount; ++policy) {
     for (const bool sampled : {false, true}) {

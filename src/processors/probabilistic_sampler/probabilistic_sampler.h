@@ -29,7 +29,6 @@ class ProbabilisticSampler final : public Processor {
  private:
   CreateSettings settings_;
   Sampler sampler_;
-  TraceConsumer& next_;
   // otelcol_processor_probabilistic_sampler_count_traces_sampled_total by policy, then by
   // sampled (false, true); null without metrics.
   std::array<std::array<telemetry::Counter*, 2>, kPolicyCount> sampled_{};

@@ -16,7 +16,8 @@ std::size_t worker_count(std::size_t shards) {
 
 TailSamplingProcessor::TailSamplingProcessor(const CreateSettings& settings, const Config& config,
                                              TraceConsumer& next, const Clock& clock)
-    : settings_(settings),
+    : Processor(next),
+      settings_(settings),
       config_(config),
       clock_(clock),
       metrics_(*settings.metrics, settings.id.to_string()),

@@ -39,6 +39,8 @@ class TailSamplingProcessor final : public Processor {
   void start(Host& host) override;
   void shutdown(Deadline deadline) override;
   ConsumeResult consume(TraceBatch&& batch) override;
+  // Buffering decouples this stage from the next one's load: admission is not forwarded.
+  ConsumeResult admit(std::uint64_t, Reservations&) override { return ConsumeResult::ok(); }
 
   const TailSampler& sampler() const { return sampler_; }
 

@@ -74,6 +74,8 @@ class GrpcServer::Service final
   grpc::Status handle(const grpc::ByteBuffer& request, grpc::ByteBuffer& response) {
     Reservations held;
     if (ConsumeResult refusal = admit(next_, request.Length(), held); !refusal.is_ok()) {
+      grpc::ProtoBufferReader counting(const_cast<grpc::ByteBuffer*>(&request));
+      counters_.refused.add(count_encoded_spans(counting).value_or(0));
       return unavailable(refusal);
     }
     TraceBatch batch;

@@ -1,5 +1,7 @@
 #include "receivers/otlp/http_receiver.h"
 
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -99,6 +101,12 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
 
   Reservations held;
   if (ConsumeResult refusal = admit(next_, request.body().size(), held); !refusal.is_ok()) {
+    if (*encoding == Encoding::kProtobuf && request[http::field::content_encoding].empty()) {
+      // Counted without decoding; JSON and compressed bodies are refused uncounted.
+      google::protobuf::io::ArrayInputStream body(request.body().data(),
+                                                  static_cast<int>(request.body().size()));
+      counters_.refused.add(count_encoded_spans(body).value_or(0));
+    }
     return status_response(request, *encoding, 503, kUnavailable, refusal.message,
                            retry_hint(refusal));
   }

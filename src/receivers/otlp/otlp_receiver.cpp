@@ -1,5 +1,8 @@
 #include "receivers/otlp/otlp_receiver.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include <algorithm>
 
 #include "receivers/otlp/grpc_server.h"
@@ -94,6 +97,46 @@ spanflow::otlp::ExportResponse export_response(const ConsumeResult& accepted) {
     reply.mutable_partial_success()->set_error_message(accepted.message);
   }
   return reply;
+}
+
+namespace {
+
+using google::protobuf::internal::WireFormatLite;
+
+// Counts the length-delimited fields numbered `items` in the message that ends at the
+// stream's current limit; at `depth` 0 each one is a span, above it each is descended into
+// (resource_spans and scope_spans are both field 2 of their parents, spans field 2 of
+// ScopeSpans; the request's resource_spans is field 1). Other fields are skipped.
+bool count_items(google::protobuf::io::CodedInputStream& in, int items, int depth,
+                 std::uint64_t& spans) {
+  while (const std::uint32_t tag = in.ReadTag()) {
+    if (WireFormatLite::GetTagFieldNumber(tag) != items ||
+        WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!WireFormatLite::SkipField(&in, tag)) return false;
+      continue;
+    }
+    std::uint32_t length = 0;
+    if (!in.ReadVarint32(&length)) return false;
+    if (depth == 0) {
+      ++spans;
+      if (!in.Skip(static_cast<int>(length))) return false;
+      continue;
+    }
+    const auto limit = in.PushLimit(static_cast<int>(length));
+    // A message cut short by the end of input ends its loop early: its limit is not reached.
+    if (!count_items(in, 2, depth - 1, spans) || in.BytesUntilLimit() != 0) return false;
+    in.PopLimit(limit);
+  }
+  return in.ConsumedEntireMessage();
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> count_encoded_spans(google::protobuf::io::ZeroCopyInputStream& in) {
+  google::protobuf::io::CodedInputStream coded(&in);
+  std::uint64_t spans = 0;
+  if (!count_items(coded, 1, 2, spans)) return std::nullopt;
+  return spans;
 }
 
 ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations& held) {

@@ -4,7 +4,11 @@
 // the serving thread; the reply says what the pipeline said (see to_grpc / http_status).
 #pragma once
 
+#include <google/protobuf/io/zero_copy_stream.h>
+
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "core/component.h"
 #include "core/factory.h"
@@ -46,6 +50,10 @@ struct TransportCounters {
 // reservations to attach() to the decoded batch.
 inline constexpr std::uint64_t kDecodeFactor = 3;
 ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations& held);
+// The spans in an encoded ExportTraceServiceRequest, counted by walking its resource_spans,
+// scope_spans and spans fields without decoding them (a request refused at admission is still
+// counted in refused spans); nullopt when the bytes are not well-formed protobuf.
+std::optional<std::uint64_t> count_encoded_spans(google::protobuf::io::ZeroCopyInputStream& in);
 // Sizes `held` to what the decoded batch really uses and makes the batch hold them.
 void attach(TraceBatch& batch, Reservations&& held);
 

@@ -259,6 +259,28 @@ TEST_CASE("a batch refused for now is retried until it is taken, not lost") {
   batch.shutdown(in(std::chrono::seconds(1)));
 }
 
+TEST_CASE("with room in the buffer, admission is the next stage's") {
+  class Gate final : public TraceConsumer {
+   public:
+    ConsumeResult consume(TraceBatch&&) override { return ConsumeResult::ok(); }
+    ConsumeResult admit(std::uint64_t bytes, Reservations&) override {
+      asked = bytes;
+      return ConsumeResult::retryable("closed");
+    }
+    std::uint64_t asked = 0;
+  };
+  Fixture f;
+  Gate next;
+  Config config;
+  config.timeout = std::chrono::hours(1);
+  BatchProcessor batch(f.settings, config, next);
+  batch.start(f.host);
+  Reservations held;
+  CHECK(batch.admit(1000, held).message == "closed");
+  CHECK(next.asked == 1000);
+  batch.shutdown(in(std::chrono::seconds(1)));
+}
+
 TEST_CASE("while the next consumer refuses, a full buffer refuses new data with a retry hint") {
   Fixture f;
   Refusing next(-1, false);  // refuses forever
@@ -276,6 +298,12 @@ TEST_CASE("while the next consumer refuses, a full buffer refuses new data with 
   CHECK(result.kind == ConsumeResult::Kind::kRetryable);
   CHECK(result.retry_after == std::chrono::seconds(1));
   CHECK(accepted * 10 <= static_cast<int>(BatchProcessor::kBufferBatches * 10) + 10);
+  // Full, it refuses at admission too: receivers answer before decoding the next request.
+  Reservations held;
+  const ConsumeResult admission = batch.admit(1000, held);
+  CHECK(admission.kind == ConsumeResult::Kind::kRetryable);
+  CHECK(admission.message == result.message);
+  CHECK(held.empty());
   // At the shutdown deadline what is still refused is dropped and counted, never silently.
   const auto before = std::chrono::steady_clock::now();
   batch.shutdown(in(std::chrono::milliseconds(300)));

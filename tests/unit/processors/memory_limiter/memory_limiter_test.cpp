@@ -141,6 +141,31 @@ TEST_CASE("admission reserves until the budget is spent, and a released batch fr
   limiter.shutdown(std::chrono::steady_clock::now());
 }
 
+TEST_CASE("admission asks the next stage too, and holds nothing when it refuses") {
+  class Full final : public TraceConsumer {
+   public:
+    ConsumeResult consume(TraceBatch&&) override { return ConsumeResult::ok(); }
+    ConsumeResult admit(std::uint64_t, Reservations&) override {
+      return ConsumeResult::retryable("downstream is full", std::chrono::seconds(3));
+    }
+  };
+  Fixture f;
+  Full next;
+  f.rss = 0;
+  MemoryLimiter limiter(f.settings, config_mib(20, 10), next, f.reader());
+  limiter.start(f.host);
+  Reservations held;
+  const ConsumeResult refused = limiter.admit(6 * kMiB, held);
+  CHECK(refused.message == "downstream is full");
+  CHECK(refused.retry_after == std::chrono::seconds(3));
+  CHECK(held.empty());
+  CHECK(limiter.budget().used() == 0);
+  // Not a memory refusal: the limiter's own counter stays at zero.
+  CHECK(f.metrics.value("otelcol_processor_memory_limiter_refused_requests_total",
+                        {{"processor", "memory_limiter"}}) == 0);
+  limiter.shutdown(std::chrono::steady_clock::now());
+}
+
 TEST_CASE("RSS at or over the soft limit refuses everything until it falls back") {
   Fixture f;
   testing::TraceSink sink;
