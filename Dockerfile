@@ -7,10 +7,12 @@ RUN scripts/install-deps.sh \
  && cmake --build build --target spanflow \
  && strip build/spanflow
 
+# gRPC, protobuf, yaml-cpp, absl, OpenSSL and zlib are linked in statically (CMakeLists.txt,
+# SPANFLOW_STATIC_DEPS); `ldd spanflow` names the rest.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libgrpc++1.51 libprotobuf32 libyaml-cpp0.7 libspdlog1.10 zlib1g ca-certificates \
+      libspdlog1.10 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home spanflow \
  && mkdir -p /etc/spanflow /var/lib/spanflow && chown spanflow /var/lib/spanflow
