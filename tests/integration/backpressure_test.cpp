@@ -4,7 +4,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <catch.hpp>
+#include <map>
 
+#include "codec/gzip.h"
+#include "codec/otlp_json.h"
 #include "support/daemon.h"
 #include "support/http_client.h"
 #include "support/metrics_page.h"
@@ -56,8 +59,19 @@ service:
         message = status.error_message();
       }
     } else {
-      const auto reply =
-          http.post("/v1/traces", request.SerializeAsString(), "application/x-protobuf");
+      // Over HTTP: plain protobuf, gzip'd protobuf and OTLP/JSON in turn.
+      std::string body = request.SerializeAsString();
+      std::string type = "application/x-protobuf";
+      std::map<std::string, std::string> headers;
+      if (i % 6 == 3) {
+        body = codec::gzip(body);
+        headers["Content-Encoding"] = "gzip";
+      } else if (i % 6 == 5) {
+        body.clear();
+        codec::encode_trace_request(request, body);
+        type = "application/json";
+      }
+      const auto reply = http.post("/v1/traces", body, type, headers);
       if (reply.status == 200) accepted += kSpans;
       if (reply.status == 503) {
         refused_http += kSpans;
@@ -72,7 +86,8 @@ service:
   CHECK(message ==
         "batch processor batch is full: the next consumer is not taking data fast "
         "enough");
-  // Refused at admission, before decoding, yet counted span for span.
+  // Refused at admission, before decoding (JSON is decoded only to count), yet counted span
+  // for span whatever the encoding.
   const std::string page = scrape(daemon);
   CHECK(
       metric(page, "otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport=\"grpc\"}") +

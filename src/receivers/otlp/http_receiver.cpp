@@ -4,6 +4,7 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <optional>
 
 #include "codec/gzip.h"
 #include "codec/otlp_json.h"
@@ -99,17 +100,18 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
                                   "\", supported: [application/json, application/x-protobuf]");
   }
 
+  // A request refused at admission is not decoded: its spans are counted on the wire
+  // (protobuf, after inflating), and only a JSON body is decoded, to count them.
   Reservations held;
+  std::optional<ConsumeResult> refused;
   if (ConsumeResult refusal = admit(next_, request.body().size(), held); !refusal.is_ok()) {
-    if (*encoding == Encoding::kProtobuf && request[http::field::content_encoding].empty()) {
-      // Counted without decoding; JSON and compressed bodies are refused uncounted.
-      google::protobuf::io::ArrayInputStream body(request.body().data(),
-                                                  static_cast<int>(request.body().size()));
-      counters_.refused.add(count_encoded_spans(body).value_or(0));
-    }
-    return status_response(request, *encoding, 503, kUnavailable, refusal.message,
-                           retry_hint(refusal));
+    refused = std::move(refusal);
   }
+  const auto refuse = [&](std::uint64_t spans) {
+    counters_.refused.add(spans);
+    return status_response(request, *encoding, 503, kUnavailable, refused->message,
+                           retry_hint(*refused));
+  };
   std::string_view body = request.body();
   std::string inflated;
   const std::string_view content_encoding = request[http::field::content_encoding];
@@ -137,6 +139,11 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
                                "\", supported: [gzip, deflate, identity]");
   }
 
+  if (refused && *encoding == Encoding::kProtobuf) {
+    google::protobuf::io::ArrayInputStream wire(body.data(), static_cast<int>(body.size()));
+    return refuse(count_encoded_spans(wire).value_or(0));
+  }
+
   TraceBatch batch;
   if (*encoding == Encoding::kJson) {
     std::string error;
@@ -148,6 +155,8 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
     return status_response(request, *encoding, 400, kInvalidArgument,
                            "cannot decode ExportTraceServiceRequest: invalid protobuf");
   }
+
+  if (refused) return refuse(batch.span_count());
 
   attach(batch, std::move(held));
   const ConsumeResult result = deliver(next_, std::move(batch), counters_);
