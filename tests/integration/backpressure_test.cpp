@@ -89,21 +89,13 @@ service:
   // Refused at admission, before decoding (JSON is decoded only to count), yet counted span
   // for span whatever the encoding.
   const std::string page = scrape(daemon);
-  CHECK(
-      metric(page, "otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport=\"grpc\"}") +
-          metric(page,
-                 "otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport=\"http\"}") ==
-      accepted);
-  CHECK(
-      metric(page, "otelcol_receiver_refused_spans_total{receiver=\"otlp\",transport=\"grpc\"}") ==
-      refused_grpc);
-  CHECK(
-      metric(page, "otelcol_receiver_refused_spans_total{receiver=\"otlp\",transport=\"http\"}") ==
-      refused_http);
+  CHECK(metric(page, receiver_spans("accepted", "grpc")) +
+            metric(page, receiver_spans("accepted", "http")) ==
+        accepted);
+  CHECK(metric(page, receiver_spans("refused", "grpc")) == refused_grpc);
+  CHECK(metric(page, receiver_spans("refused", "http")) == refused_http);
   // The processors before the batch saw only what was admitted: nothing was decoded in vain.
-  CHECK(metric(page,
-               "otelcol_processor_incoming_items_total{otel_signal=\"traces\","
-               "processor=\"attributes\"}") == accepted);
+  CHECK(metric(page, processor_items("incoming", "attributes")) == accepted);
   // Nothing was refused for memory.
   CHECK(metric(page,
                "otelcol_processor_memory_limiter_refused_requests_total{processor="

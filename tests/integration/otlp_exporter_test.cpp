@@ -52,10 +52,6 @@ service:
          id + "]}\n";
 }
 
-std::string exporter_series(const std::string& name, const std::string& id) {
-  return name + "{exporter=\"" + id + "\"}";
-}
-
 double exporter_metric(const Daemon& daemon, const std::string& name, const std::string& id) {
   return metric(scrape(daemon), exporter_series(name, id));
 }
@@ -226,12 +222,12 @@ service:
                                "\n    tls: {insecure: true}\n"));
   for (int i = 0; i < 4; ++i)
     REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(5, 100 * i + 1)).ok());
-  await_metric(agent, exporter_series("otelcol_exporter_sent_spans_total", "otlp"), 20);
-  CHECK(exporter_metric(agent, "otelcol_exporter_sent_spans_total", "otlp") == 20);
-  CHECK(exporter_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp") == 0);
-  CHECK(exporter_metric(agent, "otelcol_exporter_enqueue_failed_spans_total", "otlp") == 0);
-  CHECK(exporter_metric(agent, "otelcol_exporter_queue_capacity", "otlp") == 1000);
-  CHECK(exporter_metric(agent, "otelcol_exporter_queue_size", "otlp") == 0);
+  await_metric(agent, exporter_series("sent_spans_total", "otlp"), 20);
+  CHECK(exporter_metric(agent, "sent_spans_total", "otlp") == 20);
+  CHECK(exporter_metric(agent, "send_failed_spans_total", "otlp") == 0);
+  CHECK(exporter_metric(agent, "enqueue_failed_spans_total", "otlp") == 0);
+  CHECK(exporter_metric(agent, "queue_capacity", "otlp") == 1000);
+  CHECK(exporter_metric(agent, "queue_size", "otlp") == 0);
 }
 
 TEST_CASE("UNAVAILABLE with RetryInfo is retried after the server's delay until it succeeds") {
@@ -252,8 +248,8 @@ TEST_CASE("UNAVAILABLE with RetryInfo is retried after the server's delay until 
     CHECK(calls[i] - calls[i - 1] >= 300ms);  // the hint, not the 10 ms backoff
   }
   CHECK(service.tenant() == "acme");
-  CHECK(await_metric(agent, exporter_series("otelcol_exporter_sent_spans_total", "otlp"), 5) == 5);
-  CHECK(exporter_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp") == 0);
+  CHECK(await_metric(agent, exporter_series("sent_spans_total", "otlp"), 5) == 5);
+  CHECK(exporter_metric(agent, "send_failed_spans_total", "otlp") == 0);
   REQUIRE(agent.stop(SIGTERM) == 0);
   CHECK(agent.log().find("retrying in 0.3s") != std::string::npos);
 }
@@ -264,8 +260,8 @@ TEST_CASE("a permanent gRPC error drops the batch after one call and counts it")
   Daemon agent(agent_config("otlp", "    endpoint: 127.0.0.1:" + std::to_string(backend.port) +
                                         "\n    tls: {insecure: true}\n"));
   REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(3)).ok());
-  await_metric(agent, exporter_series("otelcol_exporter_send_failed_spans_total", "otlp"), 3);
-  CHECK(exporter_metric(agent, "otelcol_exporter_send_failed_spans_total", "otlp") == 3);
+  await_metric(agent, exporter_series("send_failed_spans_total", "otlp"), 3);
+  CHECK(exporter_metric(agent, "send_failed_spans_total", "otlp") == 3);
   REQUIRE(agent.stop(SIGTERM) == 0);
   CHECK(service.calls().size() == 1);
   CHECK(agent.log().find("dropping 3 spans (not retryable error): rpc error: code = "
@@ -313,10 +309,8 @@ TEST_CASE(
     retry_on_failure: {initial_interval: 10ms, max_interval: 20ms}
 )"));
   REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(4)).ok());
-  CHECK(await_metric(agent,
-                     exporter_series("otelcol_exporter_send_failed_spans_total", "otlp_http"),
-                     1) == 1);
-  CHECK(exporter_metric(agent, "otelcol_exporter_sent_spans_total", "otlp_http") == 3);
+  CHECK(await_metric(agent, exporter_series("send_failed_spans_total", "otlp_http"), 1) == 1);
+  CHECK(exporter_metric(agent, "sent_spans_total", "otlp_http") == 3);
   REQUIRE(agent.stop(SIGTERM) == 0);
   backend.stop(Clock::now() + 1s);
   std::lock_guard lock(mu);
@@ -353,7 +347,7 @@ TEST_CASE("OTLP/HTTP: a 400 is permanent and its Status message is reported") {
       agent_config("otlp_http", "    endpoint: http://127.0.0.1:" + std::to_string(backend.port()) +
                                     "\n    encoding: json\n"));
   REQUIRE(grpc_export(*grpc_stub(agent.grpc_port()), make_request(2)).ok());
-  await_metric(agent, exporter_series("otelcol_exporter_send_failed_spans_total", "otlp_http"), 2);
+  await_metric(agent, exporter_series("send_failed_spans_total", "otlp_http"), 2);
   REQUIRE(agent.stop(SIGTERM) == 0);
   backend.stop(Clock::now() + 1s);
   CHECK(calls == 1);

@@ -14,7 +14,7 @@
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
 #include "support/daemon.h"
-#include "support/http_client.h"
+#include "support/metrics_page.h"
 #include "support/spans.h"
 
 using namespace spanflow;
@@ -71,12 +71,6 @@ class CountingTraceService final : public TraceService::Service {
   std::condition_variable changed_;
   std::map<std::string, int> seen_;
 };
-
-double metric(const Daemon& daemon, const std::string& series) {
-  const std::string page = HttpClient(daemon.metrics_port()).request("GET", "/metrics").body;
-  const auto at = page.find("\n" + series + " ");
-  return at == std::string::npos ? -1 : std::stod(page.substr(at + series.size() + 2));
-}
 
 }  // namespace
 
@@ -138,16 +132,11 @@ service:
   auto server = builder.BuildAndStart();
   REQUIRE(server);
   CHECK(service.await_all(acked, 30s));
-  const auto until = std::chrono::steady_clock::now() + 10s;
-  while (metric(restarted, "otelcol_exporter_sent_spans_total{exporter=\"otlp\"}") < 200 &&
-         std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(10ms);
-  }
-  CHECK(metric(restarted, "otelcol_exporter_sent_spans_total{exporter=\"otlp\"}") == 200);
-  CHECK(metric(restarted, "otelcol_exporter_send_failed_spans_total{exporter=\"otlp\"}") == 0);
+  CHECK(await_metric(restarted, exporter_series("sent_spans_total", "otlp"), 200, 10s) == 200);
+  const std::string page = scrape(restarted);
+  CHECK(metric(page, exporter_series("send_failed_spans_total", "otlp")) == 0);
   // The requests the consumers held when the agent died are sent again: possible duplicates.
-  const double redelivered =
-      metric(restarted, "otelcol_exporter_queue_redelivered_spans_total{exporter=\"otlp\"}");
+  const double redelivered = metric(page, exporter_series("queue_redelivered_spans_total", "otlp"));
   CHECK(redelivered >= 5);
   CHECK(redelivered <= 200);
   std::size_t copies = 0;

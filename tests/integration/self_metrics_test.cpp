@@ -62,15 +62,6 @@ otlp::ExportRequest request_number(int n) {
   return request;
 }
 
-std::string processor(const std::string& direction, const std::string& id) {
-  return "otelcol_processor_" + direction + "_items_total{otel_signal=\"traces\",processor=\"" +
-         id + "\"}";
-}
-
-std::string exporter(const std::string& name, const std::string& id) {
-  return "otelcol_exporter_" + name + "{exporter=\"" + id + "\"}";
-}
-
 }  // namespace
 
 TEST_CASE("self-metrics count a known workload exactly and every span is accounted for") {
@@ -90,60 +81,56 @@ TEST_CASE("self-metrics count a known workload exactly and every span is account
   constexpr double kFiltered = 2 * kRequestsPerTransport * kHealthPerRequest;
 
   // The sampler decided synchronously; wait for the batch to leave and both exporters to finish.
-  const double sampled = metric(scrape(daemon), processor("outgoing", "probabilistic_sampler"));
-  await_metric(daemon, processor("outgoing", "batch"), sampled);
-  await_metric(daemon, exporter("send_failed_spans_total", "otlp/dead"), sampled);
-  await_metric(daemon, exporter("sent_spans_total", "file"), sampled);  // once written out
+  const double sampled =
+      metric(scrape(daemon), processor_items("outgoing", "probabilistic_sampler"));
+  await_metric(daemon, processor_items("outgoing", "batch"), sampled);
+  await_metric(daemon, exporter_series("send_failed_spans_total", "otlp/dead"), sampled);
+  await_metric(daemon, exporter_series("sent_spans_total", "file"), sampled);  // once written out
   const std::string page = scrape(daemon);
   INFO(page);
 
-  CHECK(
-      metric(page, "otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport=\"grpc\"}") ==
-      kPerTransport);
-  CHECK(
-      metric(page, "otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport=\"http\"}") ==
-      kPerTransport);
-  CHECK(metric(page,
-               "otelcol_receiver_refused_spans_total{receiver=\"otlp\",transport=\"grpc\"}") == 0);
-  CHECK(metric(page,
-               "otelcol_receiver_refused_spans_total{receiver=\"otlp\",transport=\"http\"}") == 0);
+  CHECK(metric(page, receiver_spans("accepted", "grpc")) == kPerTransport);
+  CHECK(metric(page, receiver_spans("accepted", "http")) == kPerTransport);
+  CHECK(metric(page, receiver_spans("refused", "grpc")) == 0);
+  CHECK(metric(page, receiver_spans("refused", "http")) == 0);
 
-  CHECK(metric(page, processor("incoming", "memory_limiter")) == kAccepted);
-  CHECK(metric(page, processor("outgoing", "memory_limiter")) == kAccepted);
+  CHECK(metric(page, processor_items("incoming", "memory_limiter")) == kAccepted);
+  CHECK(metric(page, processor_items("outgoing", "memory_limiter")) == kAccepted);
   CHECK(
       metric(
           page,
           "otelcol_processor_memory_limiter_accepted_spans_total{processor=\"memory_limiter\"}") ==
       kAccepted);
-  CHECK(metric(page, processor("incoming", "filter/health")) == kAccepted);
-  CHECK(metric(page, processor("outgoing", "filter/health")) == kAccepted - kFiltered);
+  CHECK(metric(page, processor_items("incoming", "filter/health")) == kAccepted);
+  CHECK(metric(page, processor_items("outgoing", "filter/health")) == kAccepted - kFiltered);
   CHECK(metric(page, "otelcol_processor_filter_spans_filtered_total{filter=\"filter/health\"}") ==
         kFiltered);
-  CHECK(metric(page, processor("incoming", "probabilistic_sampler")) == kAccepted - kFiltered);
+  CHECK(metric(page, processor_items("incoming", "probabilistic_sampler")) ==
+        kAccepted - kFiltered);
   // Half of the spans, give or take what 480 coin flips do (each span is its own trace).
   CHECK(sampled > 0.3 * (kAccepted - kFiltered));
   CHECK(sampled < 0.7 * (kAccepted - kFiltered));
-  CHECK(metric(page, processor("incoming", "batch")) == sampled);
-  CHECK(metric(page, processor("outgoing", "batch")) == sampled);
+  CHECK(metric(page, processor_items("incoming", "batch")) == sampled);
+  CHECK(metric(page, processor_items("outgoing", "batch")) == sampled);
 
-  CHECK(metric(page, exporter("sent_spans_total", "file")) == sampled);
-  CHECK(metric(page, exporter("send_failed_spans_total", "file")) == 0);
-  CHECK(metric(page, exporter("sent_spans_total", "otlp/dead")) == 0);
-  CHECK(metric(page, exporter("send_failed_spans_total", "otlp/dead")) == sampled);
-  CHECK(metric(page, exporter("enqueue_failed_spans_total", "otlp/dead")) == 0);
-  CHECK(metric(page, exporter("queue_size", "otlp/dead")) == 0);
+  CHECK(metric(page, exporter_series("sent_spans_total", "file")) == sampled);
+  CHECK(metric(page, exporter_series("send_failed_spans_total", "file")) == 0);
+  CHECK(metric(page, exporter_series("sent_spans_total", "otlp/dead")) == 0);
+  CHECK(metric(page, exporter_series("send_failed_spans_total", "otlp/dead")) == sampled);
+  CHECK(metric(page, exporter_series("enqueue_failed_spans_total", "otlp/dead")) == 0);
+  CHECK(metric(page, exporter_series("queue_size", "otlp/dead")) == 0);
 
   // The identity, per exporter: accepted = exported + dropped (by reason) + in flight.
-  const double sampled_out = metric(page, processor("incoming", "probabilistic_sampler")) -
-                             metric(page, processor("outgoing", "probabilistic_sampler"));
-  const double in_flight =
-      metric(page, processor("incoming", "batch")) - metric(page, processor("outgoing", "batch"));
+  const double sampled_out = metric(page, processor_items("incoming", "probabilistic_sampler")) -
+                             metric(page, processor_items("outgoing", "probabilistic_sampler"));
+  const double in_flight = metric(page, processor_items("incoming", "batch")) -
+                           metric(page, processor_items("outgoing", "batch"));
   for (const std::string id : {"file", "otlp/dead"}) {
     INFO(id);
-    const double exported = metric(page, exporter("sent_spans_total", id));
-    const double failed = metric(page, exporter("send_failed_spans_total", id)) +
-                          metric(page, exporter("enqueue_failed_spans_total", id));
-    const double queued = id == "file" ? 0 : metric(page, exporter("queue_size", id));
+    const double exported = metric(page, exporter_series("sent_spans_total", id));
+    const double failed = metric(page, exporter_series("send_failed_spans_total", id)) +
+                          metric(page, exporter_series("enqueue_failed_spans_total", id));
+    const double queued = id == "file" ? 0 : metric(page, exporter_series("queue_size", id));
     CHECK(kAccepted == exported + failed + kFiltered + sampled_out + in_flight + queued);
   }
 

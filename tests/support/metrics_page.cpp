@@ -32,4 +32,19 @@ double await_metric(const Daemon& daemon, const std::string& series, double valu
   return now;
 }
 
+std::string receiver_spans(const std::string& outcome, const std::string& transport,
+                           const std::string& receiver) {
+  return "otelcol_receiver_" + outcome + "_spans_total{receiver=\"" + receiver + "\",transport=\"" +
+         transport + "\"}";
+}
+
+std::string processor_items(const std::string& direction, const std::string& processor) {
+  return "otelcol_processor_" + direction + "_items_total{otel_signal=\"traces\",processor=\"" +
+         processor + "\"}";
+}
+
+std::string exporter_series(const std::string& name, const std::string& exporter) {
+  return "otelcol_exporter_" + name + "{exporter=\"" + exporter + "\"}";
+}
+
 }  // namespace spanflow::testing

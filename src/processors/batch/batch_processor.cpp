@@ -90,9 +90,10 @@ ConsumeResult BatchProcessor::consume(TraceBatch&& batch) {
 }
 
 ConsumeResult BatchProcessor::admit(std::uint64_t bytes, Reservations& out) {
-  if (config_.timeout.count() == 0) return next_.admit(bytes, out);
-  // Full means consume() would refuse any request: say so before the receiver decodes it.
-  if (pending_spans_.load(std::memory_order_relaxed) >= capacity_) return full();
+  // A full buffer means consume() would refuse any request: say so before the receiver
+  // decodes it. (With timeout 0 nothing is buffered.)
+  const bool buffering = config_.timeout.count() > 0;
+  if (buffering && pending_spans_.load(std::memory_order_relaxed) >= capacity_) return full();
   return next_.admit(bytes, out);
 }
 

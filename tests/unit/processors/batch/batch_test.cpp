@@ -46,6 +46,14 @@ Deadline in(std::chrono::milliseconds d) {
   return std::chrono::steady_clock::now() + d;
 }
 
+// A batch config whose timeout never fires during a test: only the size triggers a send.
+Config size_triggered(std::uint32_t send_batch_size = Config{}.send_batch_size) {
+  Config config;
+  config.send_batch_size = send_batch_size;
+  config.timeout = std::chrono::hours(1);
+  return config;
+}
+
 }  // namespace
 
 TEST_CASE("merging keeps one ResourceSpans per resource and one ScopeSpans per scope") {
@@ -138,9 +146,7 @@ TEST_CASE("split parts outlive the batch they were cut from") {
 TEST_CASE("reaching send_batch_size sends one merged batch without waiting for the timeout") {
   Fixture f;
   TraceSink sink;
-  Config config;
-  config.send_batch_size = 10;
-  config.timeout = std::chrono::hours(1);
+  const Config config = size_triggered(10);
   BatchProcessor batch(f.settings, config, sink);
   batch.start(f.host);
   CHECK(batch.consume(batch_of(4, 1)).is_ok());
@@ -183,9 +189,7 @@ TEST_CASE("what piles up behind a busy consumer leaves in batches of send_batch_
   };
   Fixture f;
   Gate gate;
-  Config config;
-  config.send_batch_size = 10;
-  config.timeout = std::chrono::hours(1);
+  const Config config = size_triggered(10);
   BatchProcessor batch(f.settings, config, gate);
   batch.start(f.host);
   CHECK(batch.consume(batch_of(4, 1)).is_ok());
@@ -234,8 +238,7 @@ TEST_CASE("timeout 0 sends on the caller's thread, split by send_batch_max_size"
 TEST_CASE("shutdown sends everything still buffered") {
   Fixture f;
   TraceSink sink;
-  Config config;
-  config.timeout = std::chrono::hours(1);
+  const Config config = size_triggered();
   BatchProcessor batch(f.settings, config, sink);
   batch.start(f.host);
   for (int i = 0; i < 7; ++i) CHECK(batch.consume(batch_of(3, 10 * i + 1)).is_ok());
@@ -248,9 +251,7 @@ TEST_CASE("shutdown sends everything still buffered") {
 TEST_CASE("a batch refused for now is retried until it is taken, not lost") {
   Fixture f;
   Refusing next(3, false);
-  Config config;
-  config.send_batch_size = 4;
-  config.timeout = std::chrono::hours(1);
+  const Config config = size_triggered(4);
   BatchProcessor batch(f.settings, config, next);
   batch.start(f.host);
   CHECK(batch.consume(batch_of(4)).is_ok());
@@ -271,8 +272,7 @@ TEST_CASE("with room in the buffer, admission is the next stage's") {
   };
   Fixture f;
   Gate next;
-  Config config;
-  config.timeout = std::chrono::hours(1);
+  const Config config = size_triggered();
   BatchProcessor batch(f.settings, config, next);
   batch.start(f.host);
   Reservations held;
@@ -284,9 +284,7 @@ TEST_CASE("with room in the buffer, admission is the next stage's") {
 TEST_CASE("while the next consumer refuses, a full buffer refuses new data with a retry hint") {
   Fixture f;
   Refusing next(-1, false);  // refuses forever
-  Config config;
-  config.send_batch_size = 10;
-  config.timeout = std::chrono::hours(1);
+  const Config config = size_triggered(10);
   BatchProcessor batch(f.settings, config, next);
   batch.start(f.host);
   ConsumeResult result;
@@ -316,9 +314,7 @@ TEST_CASE("while the next consumer refuses, a full buffer refuses new data with 
 TEST_CASE("a batch refused permanently is dropped and counted") {
   Fixture f;
   Refusing next(1, true);
-  Config config;
-  config.send_batch_size = 3;
-  config.timeout = std::chrono::hours(1);
+  const Config config = size_triggered(3);
   BatchProcessor batch(f.settings, config, next);
   batch.start(f.host);
   CHECK(batch.consume(batch_of(3)).is_ok());
