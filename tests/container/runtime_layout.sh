@@ -7,6 +7,13 @@ binary="$(realpath "$1")"
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
 
+# The Dockerfile's runtime stage installs only spdlog (and its fmt) from Debian: everything
+# else must be linked in statically (CMakeLists.txt, SPANFLOW_STATIC_DEPS).
+if ldd "$binary" | grep -E 'lib(grpc|gpr|protobuf|yaml-cpp|absl|ssl|crypto|z)[.-]'; then
+  echo "FAIL: the daemon links the libraries above dynamically; the runtime image lacks them" >&2
+  exit 1
+fi
+
 mkdir -p "$root/usr/bin" "$root/etc/spanflow" "$root/tmp"
 cp "$binary" "$root/usr/bin/spanflow"
 # Every library the binary needs, at the same path (the dynamic loader included).

@@ -66,6 +66,21 @@ TEST_CASE("a trace is decided decision_wait after its first span, not on a 1-sec
   rig.processor.shutdown(in(1s));
 }
 
+TEST_CASE("admission is not the next stage's: the buffer takes spans while the next one is full") {
+  class Full final : public spanflow::TraceConsumer {
+   public:
+    ConsumeResult consume(TraceBatch&&) override { return ConsumeResult::ok(); }
+    ConsumeResult admit(std::uint64_t, spanflow::Reservations&) override {
+      return ConsumeResult::retryable("full");
+    }
+  };
+  Full next;
+  Rig rig("decision_wait: 1s\npolicies: [{name: all, type: always_sample}]\n", next);
+  spanflow::Reservations held;
+  CHECK(rig.processor.admit(1000, held).is_ok());
+  CHECK(held.empty());
+}
+
 TEST_CASE("a retryable refusal is retried with backoff until the next consumer takes it") {
   Refusing next(3, false, std::chrono::milliseconds(20));
   Rig rig("decision_wait: 10ms\npolicies: [{name: all, type: always_sample}]\n", next);
