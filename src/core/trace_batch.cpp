@@ -1,7 +1,12 @@
 #include "core/trace_batch.h"
 
 #include <google/protobuf/arena.h>
+#include <google/protobuf/io/coded_stream.h>
 
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace spanflow {
@@ -16,16 +21,48 @@ google::protobuf::ArenaOptions arena_options(const ArenaSizing& sizing) {
 }  // namespace
 
 struct TraceBatch::Payload {
+  struct Wire {};
   explicit Payload(const ArenaSizing& sizing = {}) : arena(arena_options(sizing)) {
     request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&arena);
   }
+  // A payload whose request is decoded from `wire` when first read.
+  explicit Payload(Wire) : arena(arena_options({})) {}
+
   google::protobuf::Arena arena;
-  otlp::ExportRequest* request;
+  otlp::ExportRequest* request = nullptr;  // set by decoded() for a wire payload
+  std::once_flag decode_once;
+  // The request's encoding, in parts (each one a whole request), while it matches `request`.
+  bool has_wire = false;
+  std::vector<std::string_view> wire;
+  std::size_t wire_spans = 0;
+  std::string owned_wire;  // the bytes `wire` views, for a payload made from_wire()
   Reservations reservations;
-  std::vector<std::shared_ptr<const Payload>> kept;  // arenas parts of `request` live on
+  std::vector<std::shared_ptr<const Payload>> kept;  // arenas and wire bytes this one uses
+
+  otlp::ExportRequest& decoded() {
+    std::call_once(decode_once, [this] {
+      if (request != nullptr) return;
+      request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&arena);
+      for (const std::string_view part : wire) {
+        google::protobuf::io::CodedInputStream in(
+            reinterpret_cast<const std::uint8_t*>(part.data()), static_cast<int>(part.size()));
+        // scan_export_request() accepted these bytes: the parser cannot refuse them.
+        if (!request->MergeFromCodedStream(&in)) {
+          throw std::logic_error("a scanned ExportTraceServiceRequest does not decode");
+        }
+      }
+    });
+    return *request;
+  }
+
+  void drop_wire() {
+    has_wire = false;
+    wire.clear();
+    std::string().swap(owned_wire);
+  }
 
   std::size_t bytes() const {
-    std::size_t n = arena.SpaceAllocated();
+    std::size_t n = arena.SpaceAllocated() + owned_wire.capacity();
     for (const auto& p : kept) n += p->bytes();
     return n;
   }
@@ -35,26 +72,86 @@ TraceBatch::TraceBatch() : payload_(std::make_shared<Payload>()) {}
 
 TraceBatch::TraceBatch(const ArenaSizing& sizing) : payload_(std::make_shared<Payload>(sizing)) {}
 
+TraceBatch TraceBatch::from_wire(std::string wire, std::size_t spans) {
+  auto payload = std::make_shared<Payload>(Payload::Wire{});
+  payload->owned_wire = std::move(wire);
+  payload->wire.push_back(payload->owned_wire);
+  payload->has_wire = true;
+  payload->wire_spans = spans;
+  return TraceBatch(std::move(payload));
+}
+
+TraceBatch TraceBatch::concatenate(std::vector<TraceBatch>&& batches) {
+  if (batches.size() == 1) return std::move(batches.front());
+  TraceBatch out(std::make_shared<Payload>(Payload::Wire{}));
+  Payload& payload = *out.payload_;
+  payload.has_wire = true;
+  for (TraceBatch& batch : batches) {
+    if (!batch.has_wire()) throw std::logic_error("concatenate: a batch without its encoding");
+    const Payload& from = *batch.payload_;
+    payload.wire.insert(payload.wire.end(), from.wire.begin(), from.wire.end());
+    payload.wire_spans += from.wire_spans;
+    out.take_reservations(batch);
+    payload.kept.push_back(batch.payload_);
+  }
+  batches.clear();
+  return out;
+}
+
 const otlp::ExportRequest& TraceBatch::request() const {
-  return *payload_->request;
+  return payload_->decoded();
 }
 
 otlp::ExportRequest& TraceBatch::mutable_request() {
   if (payload_.use_count() > 1) {
     auto copy = std::make_shared<Payload>();
-    copy->request->CopyFrom(*payload_->request);
+    copy->request->CopyFrom(payload_->decoded());
     payload_ = std::move(copy);
+  } else {
+    payload_->decoded();
+    payload_->drop_wire();
   }
   span_count_ = kUnknown;
   return *payload_->request;
 }
 
-google::protobuf::Arena& TraceBatch::arena() {
-  return payload_->arena;
+bool TraceBatch::has_wire() const {
+  return payload_->has_wire;
+}
+
+std::size_t TraceBatch::wire_size() const {
+  if (!payload_->has_wire) return payload_->decoded().ByteSizeLong();
+  std::size_t n = 0;
+  for (const std::string_view part : payload_->wire) n += part.size();
+  return n;
+}
+
+void TraceBatch::write_wire(std::uint8_t* out, std::size_t size) const {
+  if (!payload_->has_wire) {
+    payload_->decoded().SerializeWithCachedSizesToArray(out);
+    return;
+  }
+  for (const std::string_view part : payload_->wire) {
+    if (part.size() > size) throw std::logic_error("write_wire: smaller than wire_size()");
+    std::memcpy(out, part.data(), part.size());
+    out += part.size();
+    size -= part.size();
+  }
+}
+
+void TraceBatch::append_wire(std::string& out) const {
+  if (!payload_->has_wire) {
+    payload_->decoded().AppendToString(&out);
+    return;
+  }
+  out.reserve(out.size() + wire_size());
+  for (const std::string_view part : payload_->wire) out.append(part);
 }
 
 std::size_t TraceBatch::span_count() const {
-  if (span_count_ == kUnknown) span_count_ = count_spans(*payload_->request);
+  if (span_count_ == kUnknown) {
+    span_count_ = payload_->has_wire ? payload_->wire_spans : count_spans(payload_->decoded());
+  }
   return span_count_;
 }
 

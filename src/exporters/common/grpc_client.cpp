@@ -263,12 +263,10 @@ SendResult to_send_result(const grpc::Status& status) {
   }
 }
 
-grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
-                        const std::string& method, const google::protobuf::MessageLite& request,
-                        google::protobuf::MessageLite& response) {
-  const std::size_t size = request.ByteSizeLong();
-  grpc::Slice slice(size);
-  request.SerializeWithCachedSizesToArray(const_cast<std::uint8_t*>(slice.begin()));
+namespace {
+
+grpc::Status call(grpc::GenericStub& stub, grpc::ClientContext& context, const std::string& method,
+                  grpc::Slice& slice, google::protobuf::MessageLite& response) {
   grpc::ByteBuffer sent(&slice, 1);
   grpc::ByteBuffer received;
   std::promise<grpc::Status> done;
@@ -282,6 +280,29 @@ grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
     return grpc::Status(grpc::StatusCode::INTERNAL, "the response does not parse");
   }
   return status;
+}
+
+std::uint8_t* data_of(grpc::Slice& slice) {
+  return const_cast<std::uint8_t*>(slice.begin());
+}
+
+}  // namespace
+
+grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
+                        const std::string& method, const google::protobuf::MessageLite& request,
+                        google::protobuf::MessageLite& response) {
+  grpc::Slice slice(request.ByteSizeLong());
+  request.SerializeWithCachedSizesToArray(data_of(slice));
+  return call(stub, context, method, slice, response);
+}
+
+grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
+                        const std::string& method, const TraceBatch& request,
+                        google::protobuf::MessageLite& response) {
+  const std::size_t size = request.wire_size();
+  grpc::Slice slice(size);
+  request.write_wire(data_of(slice), size);
+  return call(stub, context, method, slice, response);
 }
 
 }  // namespace spanflow::exporters

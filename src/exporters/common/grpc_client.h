@@ -75,6 +75,11 @@ std::shared_ptr<grpc::Channel> make_channel(const GrpcClientConfig& config);
 grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
                         const std::string& method, const google::protobuf::MessageLite& request,
                         google::protobuf::MessageLite& response);
+// The same with a batch's request, written as received when the batch still holds its
+// encoding (TraceBatch::write_wire).
+grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
+                        const std::string& method, const TraceBatch& request,
+                        google::protobuf::MessageLite& response);
 
 // Sets the attempt's deadline and the configured headers on a call.
 void prepare_call(grpc::ClientContext& context, const GrpcClientConfig& config, Deadline deadline);

@@ -8,7 +8,7 @@ namespace spanflow::exporters {
 
 std::uint64_t size_in(const std::string& sizer, const TraceBatch& batch) {
   if (sizer == "items") return batch.span_count();
-  if (sizer == "bytes") return batch.request().ByteSizeLong();
+  if (sizer == "bytes") return batch.wire_size();
   return 1;
 }
 

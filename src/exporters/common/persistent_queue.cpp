@@ -1,6 +1,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "core/otlp_wire.h"
 #include "exporters/common/request_queue.h"
 
 namespace spanflow::exporters {
@@ -19,7 +20,8 @@ class PersistentQueue final : public RequestQueue {
   }
 
   Offer offer(TraceBatch&& batch, std::string& error) override {
-    const std::string data = batch.request().SerializeAsString();
+    std::string data;
+    batch.append_wire(data);
     const std::uint64_t size = config_.sizer == "bytes"   ? data.size()
                                : config_.sizer == "items" ? batch.span_count()
                                                           : 1;
@@ -58,13 +60,16 @@ class PersistentQueue final : public RequestQueue {
         on_error_(error);
         continue;
       }
-      QueuedRequest request;
-      if (!request.batch.mutable_request().ParseFromString(record->data)) {
+      // Sent as stored: decoded only if the sender reads spans.
+      const std::optional<WireScan> scan = scan_export_request(record->data);
+      if (!scan) {
         log_->ack(record->index);
         on_error_("persistent queue record " + std::to_string(record->index) +
                   " is not an ExportTraceServiceRequest; skipped");
         continue;
       }
+      QueuedRequest request;
+      request.batch = TraceBatch::from_wire(std::move(record->data), scan->spans);
       request.spans = record->weight;
       request.log_index = record->index;
       request.redelivered = record->redelivered;

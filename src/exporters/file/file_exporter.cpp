@@ -141,14 +141,14 @@ ConsumeResult FileExporter::consume(TraceBatch&& batch) {
     codec::encode_trace_request(batch.request(), record);
     record.push_back('\n');
   } else {
-    const auto size = batch.request().ByteSizeLong();
+    const auto size = batch.wire_size();
     record.resize(4 + size);
     const auto n = static_cast<std::uint32_t>(size);
     record[0] = static_cast<char>(n >> 24);
     record[1] = static_cast<char>(n >> 16);
     record[2] = static_cast<char>(n >> 8);
     record[3] = static_cast<char>(n);
-    batch.request().SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(&record[4]));
+    batch.write_wire(reinterpret_cast<std::uint8_t*>(&record[4]), size);
   }
   std::lock_guard lock(mu_);
   if (!running_) return ConsumeResult::retryable("file exporter is not running");

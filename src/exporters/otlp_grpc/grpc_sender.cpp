@@ -30,7 +30,7 @@ SendResult GrpcSender::send(const TraceBatch& batch, Deadline deadline) {
   grpc::ClientContext context;
   prepare_call(context, config_, deadline);
   otlp::ExportResponse response;
-  const grpc::Status status = unary_call(stub_->get(), context, kExport, batch.request(), response);
+  const grpc::Status status = unary_call(stub_->get(), context, kExport, batch, response);
   SendResult result = to_send_result(status);
   if (status.ok() && response.has_partial_success()) {
     result.rejected_spans = static_cast<long>(response.partial_success().rejected_spans());

@@ -196,7 +196,7 @@ SendResult HttpSender::attempt(const TraceBatch& batch, Deadline deadline) {
   if (json) {
     codec::encode_trace_request(batch.request(), body);
   } else {
-    body = batch.request().SerializeAsString();
+    batch.append_wire(body);
   }
   Request request{http::verb::post, config_.url.target, 11};
   request.set(http::field::host, config_.url.host_header);

@@ -1,28 +1,10 @@
 #include "processors/batch/merge.h"
 
 #include <algorithm>
-#include <string>
-#include <unordered_map>
 
 namespace spanflow::processors::batch {
 
 namespace {
-
-std::string resource_key(const otlp::ResourceSpans& rs) {
-  std::string key;
-  rs.resource().SerializeToString(&key);
-  key.push_back('\0');
-  key += rs.schema_url();
-  return key;
-}
-
-std::string scope_key(const otlp::ScopeSpans& ss) {
-  std::string key;
-  ss.scope().SerializeToString(&key);
-  key.push_back('\0');
-  key += ss.schema_url();
-  return key;
-}
 
 // A new ResourceSpans/ScopeSpans in `out` with the header (not the spans) of the input.
 otlp::ResourceSpans* add_resource(otlp::ExportRequest& out, const otlp::ResourceSpans& from) {
@@ -74,27 +56,6 @@ void release_spans(otlp::ScopeSpans& from) {
   from.mutable_spans()->UnsafeArenaExtractSubrange(0, from.spans_size(), nullptr);
 }
 
-using Scopes = std::unordered_map<std::string, otlp::ScopeSpans*>;
-struct Target {
-  otlp::ResourceSpans* rs;
-  Scopes scopes;
-};
-
-template <class Request>
-void merge_into(Request& request, std::unordered_map<std::string, Target>& resources,
-                otlp::ExportRequest& out) {
-  for (auto& rs : resource_spans(request)) {
-    auto [it, fresh] = resources.try_emplace(resource_key(rs));
-    if (fresh) it->second.rs = add_resource(out, rs);
-    for (auto& ss : scope_spans(rs)) {
-      auto [sit, sfresh] = it->second.scopes.try_emplace(scope_key(ss));
-      if (sfresh) sit->second = add_scope(*it->second.rs, ss);
-      append_spans(ss, 0, ss.spans_size(), *sit->second);
-      release_spans(ss);
-    }
-  }
-}
-
 template <class Request>
 void split_into(Request& request, std::size_t max_spans, std::vector<TraceBatch>& out,
                 const TraceBatch* source) {
@@ -132,18 +93,23 @@ void split_into(Request& request, std::size_t max_spans, std::vector<TraceBatch>
 
 TraceBatch merge(std::vector<TraceBatch>&& batches) {
   if (batches.size() == 1) return std::move(batches.front());
+  if (std::all_of(batches.begin(), batches.end(),
+                  [](const TraceBatch& b) { return b.has_wire(); })) {
+    return TraceBatch::concatenate(std::move(batches));
+  }
   TraceBatch merged;
-  auto& out = merged.mutable_request();
-  std::unordered_map<std::string, Target> resources;
+  auto& out = *merged.mutable_request().mutable_resource_spans();
   for (auto& batch : batches) {
     merged.take_reservations(batch);
     if (batch.shared()) {
-      merge_into(batch.request(), resources, out);
-    } else {
-      otlp::ExportRequest& request = batch.mutable_request();  // unshared: no copy
-      merged.keep_alive(batch);  // (after: keeping it alive makes it shared)
-      merge_into(request, resources, out);
+      for (const auto& rs : batch.request().resource_spans()) out.Add()->CopyFrom(rs);
+      continue;
     }
+    auto& from = *batch.mutable_request().mutable_resource_spans();  // unshared: no copy
+    merged.keep_alive(batch);  // (after: keeping it alive makes it shared)
+    out.Reserve(out.size() + from.size());
+    for (auto& rs : from) out.UnsafeArenaAddAllocated(&rs);
+    from.UnsafeArenaExtractSubrange(0, from.size(), nullptr);
   }
   return merged;
 }

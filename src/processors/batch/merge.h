@@ -8,9 +8,10 @@
 
 namespace spanflow::processors::batch {
 
-// One request holding every span of `batches`, with one ResourceSpans per distinct resource
-// (attributes, dropped count and schema url) and one ScopeSpans per distinct scope within it.
-// A single input is returned as is.
+// One request holding every ResourceSpans of `batches`, in order (as the Collector's batch
+// processor appends them; resources are not merged). Encoded batches are concatenated without
+// decoding; otherwise unshared requests give up their messages by pointer and shared ones are
+// copied. A single input is returned as is.
 TraceBatch merge(std::vector<TraceBatch>&& batches);
 
 // `batch` cut into requests of at most `max_spans` spans (each keeps its resources and scopes).

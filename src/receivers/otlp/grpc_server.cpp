@@ -78,16 +78,22 @@ class GrpcServer::Service final
       counters_.refused.add(count_encoded_spans(counting).value_or(0));
       return unavailable(refusal);
     }
-    TraceBatch batch;
-    // ProtoBufferReader reads the slices in place; it needs a non-const buffer but does not
-    // change its contents.
-    grpc::ProtoBufferReader reader(const_cast<grpc::ByteBuffer*>(&request));
-    if (!batch.mutable_request().ParseFromZeroCopyStream(&reader)) {
+    // One copy of the request's slices; the batch keeps these bytes and decodes them only if a
+    // stage reads spans.
+    std::string wire;
+    wire.reserve(request.Length());
+    std::vector<grpc::Slice> slices;
+    (void)request.Dump(&slices);
+    for (const grpc::Slice& slice : slices) {
+      wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    std::optional<TraceBatch> batch = read_protobuf(std::move(wire));
+    if (!batch) {
       return {grpc::StatusCode::INVALID_ARGUMENT,
               "cannot decode ExportTraceServiceRequest: invalid protobuf"};
     }
-    attach(batch, std::move(held));
-    const ConsumeResult result = deliver(next_, std::move(batch), counters_);
+    attach(*batch, std::move(held));
+    const ConsumeResult result = deliver(next_, std::move(*batch), counters_);
     switch (result.kind) {
       case ConsumeResult::Kind::kOk:
         break;

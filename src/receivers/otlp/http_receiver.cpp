@@ -144,22 +144,27 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
     return refuse(count_encoded_spans(wire).value_or(0));
   }
 
-  TraceBatch batch;
+  std::optional<TraceBatch> batch;
   if (*encoding == Encoding::kJson) {
     std::string error;
-    if (!codec::decode_trace_request(body, batch.mutable_request(), error)) {
+    batch.emplace();
+    if (!codec::decode_trace_request(body, batch->mutable_request(), error)) {
       return status_response(request, *encoding, 400, kInvalidArgument,
                              "cannot decode OTLP/JSON: " + error);
     }
-  } else if (!batch.mutable_request().ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return status_response(request, *encoding, 400, kInvalidArgument,
-                           "cannot decode ExportTraceServiceRequest: invalid protobuf");
+  } else {
+    // The body's bytes become the batch's (inflated or as received); `body` views them.
+    batch = read_protobuf(gzip || deflate ? std::move(inflated) : std::move(request.body()));
+    if (!batch) {
+      return status_response(request, *encoding, 400, kInvalidArgument,
+                             "cannot decode ExportTraceServiceRequest: invalid protobuf");
+    }
   }
 
-  if (refused) return refuse(batch.span_count());
+  if (refused) return refuse(batch->span_count());
 
-  attach(batch, std::move(held));
-  const ConsumeResult result = deliver(next_, std::move(batch), counters_);
+  attach(*batch, std::move(held));
+  const ConsumeResult result = deliver(next_, std::move(*batch), counters_);
   switch (result.kind) {
     case ConsumeResult::Kind::kOk:
       break;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/otlp_wire.h"
 #include "receivers/otlp/grpc_server.h"
 #include "receivers/otlp/http_receiver.h"
 
@@ -143,8 +144,20 @@ ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations&
   return next.admit(wire_bytes * kDecodeFactor, held);
 }
 
+std::optional<TraceBatch> read_protobuf(std::string&& wire) {
+  const std::optional<WireScan> scan = scan_export_request(wire);
+  if (!scan) return std::nullopt;
+  if (scan->invalid_ids == 0) return TraceBatch::from_wire(std::move(wire), scan->spans);
+  TraceBatch batch;
+  if (!batch.mutable_request().ParseFromString(wire)) return std::nullopt;
+  return batch;
+}
+
 void attach(TraceBatch& batch, Reservations&& held) {
-  if (held.empty()) return;
+  if (held.empty() || batch.has_wire()) {
+    batch.hold(std::move(held));
+    return;
+  }
   const auto used = batch.arena_bytes();
   for (auto& r : held) r.resize(used);
   batch.hold(std::move(held));
@@ -153,7 +166,8 @@ void attach(TraceBatch& batch, Reservations&& held) {
 ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch, TransportCounters& counters) {
   long rejected = 0;
   std::string reason;
-  if (any_invalid(batch.request())) rejected = remove_invalid(batch.mutable_request(), reason);
+  if (!batch.has_wire() && any_invalid(batch.request()))
+    rejected = remove_invalid(batch.mutable_request(), reason);
   counters.refused.add(static_cast<std::uint64_t>(rejected));
   ConsumeResult result = ConsumeResult::ok();
   if (const auto spans = batch.span_count(); spans > 0) {

@@ -54,7 +54,13 @@ ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations&
 // scope_spans and spans fields without decoding them (a request refused at admission is still
 // counted in refused spans); nullopt when the bytes are not well-formed protobuf.
 std::optional<std::uint64_t> count_encoded_spans(google::protobuf::io::ZeroCopyInputStream& in);
-// Sizes `held` to what the decoded batch really uses and makes the batch hold them.
+// The batch for an OTLP/protobuf body. When every span's ids are valid the bytes are kept as
+// they are (scanned, decoded only if a stage reads spans); otherwise the request is decoded,
+// for deliver() to remove the invalid spans. nullopt when the bytes are not a well-formed
+// ExportTraceServiceRequest.
+std::optional<TraceBatch> read_protobuf(std::string&& wire);
+// Sizes `held` to what the decoded batch really uses and makes the batch hold them (a batch
+// still encoded keeps the admitted estimate: a later stage may decode it).
 void attach(TraceBatch& batch, Reservations&& held);
 
 // The retry hint a refusal gives clients: the refusing stage's, or 1 s.
@@ -67,7 +73,8 @@ google::rpc::Status rpc_status(int code, const std::string& message,
 spanflow::otlp::ExportResponse export_response(const ConsumeResult& accepted);
 
 // Removes spans whose ids cannot be valid (trace id not 16 bytes or all zero, span id not 8
-// bytes or all zero, parent id neither empty nor 8 bytes), then hands the rest to `next`.
+// bytes or all zero, parent id neither empty nor 8 bytes; a batch still encoded was checked by
+// read_protobuf()), then hands the rest to `next`.
 // The result's rejected_spans and message report what was removed (OTLP partial success).
 // A request with no spans succeeds without reaching the pipeline.
 ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch, TransportCounters& counters);

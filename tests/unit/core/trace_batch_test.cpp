@@ -1,6 +1,9 @@
 #include "core/trace_batch.h"
 
 #include <catch.hpp>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
 using spanflow::TraceBatch;
 
@@ -44,4 +47,71 @@ TEST_CASE("a sole holder mutates in place without copying") {
   CHECK(&batch.request() == before);
   TraceBatch moved = std::move(batch);
   CHECK(&moved.request() == before);
+}
+
+TEST_CASE("a batch from the wire decodes on first read and sends its bytes unchanged") {
+  TraceBatch source = batch_with_spans(3);
+  const std::string wire = source.request().SerializeAsString() + "\xf8\x01\x07";  // + unknown
+  TraceBatch batch = TraceBatch::from_wire(wire, 3);
+  CHECK(batch.has_wire());
+  CHECK(batch.span_count() == 3);
+  CHECK(batch.wire_size() == wire.size());
+  std::string out;
+  batch.append_wire(out);
+  CHECK(out == wire);
+  std::string written(batch.wire_size(), '\0');
+  batch.write_wire(reinterpret_cast<std::uint8_t*>(written.data()), written.size());
+  CHECK(written == wire);
+
+  // Reading decodes and keeps the bytes; changing drops them.
+  CHECK(batch.request().resource_spans(0).scope_spans(0).spans(2).name() == "span2");
+  CHECK(batch.has_wire());
+  batch.mutable_request().mutable_resource_spans(0)->mutable_scope_spans(0)->add_spans();
+  CHECK_FALSE(batch.has_wire());
+  CHECK(batch.span_count() == 4);
+  CHECK(batch.wire_size() == batch.request().ByteSizeLong());
+}
+
+TEST_CASE("a shared wire batch decodes once for every reader, and a writer copies") {
+  const std::string wire = batch_with_spans(50).request().SerializeAsString();
+  TraceBatch batch = TraceBatch::from_wire(wire, 50);
+  std::vector<TraceBatch> readers;
+  for (int i = 0; i < 4; ++i) readers.push_back(batch.share());
+  std::vector<const spanflow::otlp::ExportRequest*> seen(readers.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    threads.emplace_back([&, i] { seen[i] = &readers[i].request(); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto* request : seen) CHECK(request == seen[0]);
+  CHECK(seen[0]->resource_spans(0).scope_spans(0).spans_size() == 50);
+
+  batch.mutable_request().mutable_resource_spans(0)->set_schema_url("changed");
+  CHECK(&batch.request() != seen[0]);
+  CHECK(readers[0].has_wire());
+  CHECK(readers[0].request().resource_spans(0).schema_url().empty());
+}
+
+TEST_CASE("concatenated wire batches are one request with every ResourceSpans") {
+  std::vector<TraceBatch> parts;
+  std::string expected;
+  for (int n : {1, 2, 3}) {
+    const std::string wire = batch_with_spans(n).request().SerializeAsString();
+    expected += wire;
+    parts.push_back(TraceBatch::from_wire(wire, static_cast<std::size_t>(n)));
+  }
+  TraceBatch joined = TraceBatch::concatenate(std::move(parts));
+  CHECK(joined.span_count() == 6);
+  CHECK(joined.wire_size() == expected.size());
+  std::string out;
+  joined.append_wire(out);
+  CHECK(out == expected);
+  REQUIRE(joined.request().resource_spans_size() == 3);
+  CHECK(joined.request().resource_spans(2).scope_spans(0).spans(2).name() == "span2");
+  CHECK(joined.arena_bytes() >= expected.size());
+
+  std::vector<TraceBatch> mixed;
+  mixed.push_back(TraceBatch::from_wire(expected, 6));
+  mixed.push_back(batch_with_spans(1));
+  CHECK_THROWS_AS(TraceBatch::concatenate(std::move(mixed)), std::logic_error);
 }

@@ -56,20 +56,48 @@ Config size_triggered(std::uint32_t send_batch_size = Config{}.send_batch_size) 
 
 }  // namespace
 
-TEST_CASE("merging keeps one ResourceSpans per resource and one ScopeSpans per scope") {
+TEST_CASE("merging appends every ResourceSpans in order, as the Collector's batch processor") {
   std::vector<TraceBatch> batches;
   batches.push_back(batch_of(2, 1, "checkout"));
   batches.push_back(batch_of(3, 10, "checkout"));
   batches.push_back(batch_of(1, 20, "payments"));
   const TraceBatch merged = merge(std::move(batches));
   const auto& request = merged.request();
-  REQUIRE(request.resource_spans_size() == 2);
-  REQUIRE(request.resource_spans(0).scope_spans_size() == 1);
-  CHECK(request.resource_spans(0).scope_spans(0).spans_size() == 5);
-  CHECK(request.resource_spans(0).scope_spans(0).spans(2).name() == "span-10");
-  CHECK(request.resource_spans(1).resource().attributes(0).value().string_value() == "payments");
-  CHECK(request.resource_spans(1).scope_spans(0).scope().name() == "spanflow.test");
+  REQUIRE(request.resource_spans_size() == 3);
+  CHECK(request.resource_spans(0).scope_spans(0).spans_size() == 2);
+  CHECK(request.resource_spans(1).scope_spans(0).spans(0).name() == "span-10");
+  CHECK(request.resource_spans(2).resource().attributes(0).value().string_value() == "payments");
+  CHECK(request.resource_spans(2).scope_spans(0).scope().name() == "spanflow.test");
   CHECK(merged.span_count() == 6);
+}
+
+TEST_CASE("merging encoded batches concatenates their bytes without decoding them") {
+  std::vector<TraceBatch> batches;
+  std::string expected;
+  for (const auto& [spans, first] : {std::pair{2, 1}, std::pair{3, 10}}) {
+    const std::string wire = make_request(spans, first, "checkout").SerializeAsString();
+    expected += wire;
+    batches.push_back(TraceBatch::from_wire(wire, static_cast<std::size_t>(spans)));
+  }
+  batches.push_back(batch_of(1, 20, "payments"));  // decoded, then encoded by the exporter
+  SECTION("all encoded") {
+    batches.pop_back();
+    const TraceBatch merged = merge(std::move(batches));
+    CHECK(merged.has_wire());
+    CHECK(merged.span_count() == 5);
+    std::string wire;
+    merged.append_wire(wire);
+    CHECK(wire == expected);
+    REQUIRE(merged.request().resource_spans_size() == 2);
+    CHECK(merged.request().resource_spans(1).scope_spans(0).spans(2).name() == "span-12");
+  }
+  SECTION("one decoded: merged as messages") {
+    const TraceBatch merged = merge(std::move(batches));
+    CHECK_FALSE(merged.has_wire());
+    CHECK(merged.span_count() == 6);
+    REQUIRE(merged.request().resource_spans_size() == 3);
+    CHECK(merged.request().resource_spans(1).scope_spans(0).spans(2).name() == "span-12");
+  }
 }
 
 TEST_CASE("splitting cuts a batch into parts of at most max spans, keeping headers and order") {
@@ -110,23 +138,25 @@ TEST_CASE("merging moves the spans of unshared batches and copies those a siblin
   // The sibling still reads its two spans, untouched.
   REQUIRE(sibling.span_count() == 2);
   CHECK(sibling.request().resource_spans(0).scope_spans(0).spans(1).name() == "span-2");
-  const auto& spans = merged.request().resource_spans(0).scope_spans(0).spans();
-  REQUIRE(spans.size() == 5);
-  CHECK(spans[4].name() == "span-12");
-  CHECK(spans[4].attributes(0).value().string_value() == "/api/items");
-  // The moved spans stay on their own arena, which the merged batch keeps alive and counts.
-  CHECK(spans[4].GetArena() != spans[0].GetArena());
+  const auto& copied = merged.request().resource_spans(0);
+  const auto& moved = merged.request().resource_spans(1);
+  REQUIRE(copied.scope_spans(0).spans_size() == 2);
+  REQUIRE(moved.scope_spans(0).spans_size() == 3);
+  CHECK(moved.scope_spans(0).spans(2).name() == "span-12");
+  CHECK(moved.scope_spans(0).spans(2).attributes(0).value().string_value() == "/api/items");
+  // The moved messages stay on their own arena, which the merged batch keeps alive and counts.
+  CHECK(moved.GetArena() != copied.GetArena());
   CHECK(merged.arena_bytes() >= own_bytes);
   // Still a normal batch: changing it, and copying it once shared, work.
   merged.mutable_request()
-      .mutable_resource_spans(0)
+      .mutable_resource_spans(1)
       ->mutable_scope_spans(0)
-      ->mutable_spans(4)
+      ->mutable_spans(2)
       ->set_name("renamed");
   const TraceBatch again = merged.share();
-  merged.mutable_request();  // copy-on-write of a request with spans on several arenas
-  CHECK(again.request().resource_spans(0).scope_spans(0).spans(4).name() == "renamed");
-  CHECK(merged.request().resource_spans(0).scope_spans(0).spans(4).name() == "renamed");
+  merged.mutable_request();  // copy-on-write of a request with messages on several arenas
+  CHECK(again.request().resource_spans(1).scope_spans(0).spans(2).name() == "renamed");
+  CHECK(merged.request().resource_spans(1).scope_spans(0).spans(2).name() == "renamed");
 }
 
 TEST_CASE("split parts outlive the batch they were cut from") {
