@@ -53,6 +53,7 @@ class Receiver : public Component {};
 // processors run on the caller's thread. Admission (TraceConsumer::admit, before a receiver
 // decodes) is the next stage's unless the processor decides it: memory_limiter reserves
 // memory, batch refuses while its buffer is full, tail_sampling buffers whatever comes.
+// A processor reads spans (reads_spans() is true) unless it says otherwise.
 class Processor : public Component, public TraceConsumer {
  public:
   explicit Processor(TraceConsumer& next) : next_(next) {}

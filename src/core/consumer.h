@@ -47,6 +47,12 @@ class TraceConsumer {
   virtual ConsumeResult admit(std::uint64_t /*bytes*/, Reservations& /*out*/) {
     return ConsumeResult::ok();
   }
+
+  // Whether this stage, or one it hands batches to, reads the decoded request (the Collector
+  // asks its consumers for capabilities the same way). Receivers ask once, at start: when
+  // nothing reads spans they keep a protobuf request's bytes (TraceBatch::from_wire) and a
+  // pipeline that only forwards never decodes; otherwise they decode up front.
+  virtual bool reads_spans() const { return true; }
 };
 
 }  // namespace spanflow

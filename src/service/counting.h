@@ -21,6 +21,7 @@ class CountingEdge final : public TraceConsumer {
   ConsumeResult admit(std::uint64_t bytes, Reservations& out) override {
     return next_.admit(bytes, out);
   }
+  bool reads_spans() const override { return next_.reads_spans(); }
 
  private:
   TraceConsumer& next_;

@@ -1,6 +1,13 @@
 #include "service/fanout.h"
 
+#include <algorithm>
+
 namespace spanflow::service {
+
+bool Fanout::reads_spans() const {
+  return std::any_of(consumers_.begin(), consumers_.end(),
+                     [](const TraceConsumer* c) { return c->reads_spans(); });
+}
 
 ConsumeResult Fanout::consume(TraceBatch&& batch) {
   ConsumeResult result = ConsumeResult::ok();

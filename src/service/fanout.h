@@ -18,6 +18,8 @@ class Fanout final : public TraceConsumer {
   ConsumeResult consume(TraceBatch&& batch) override;
   // Every branch must admit; a refusal releases what the others reserved.
   ConsumeResult admit(std::uint64_t bytes, Reservations& out) override;
+  // Any branch that reads spans makes the batch worth decoding once, before it is shared.
+  bool reads_spans() const override;
 
  private:
   std::vector<TraceConsumer*> consumers_;

@@ -25,7 +25,9 @@ using TraceService = opentelemetry::proto::collector::trace::v1::TraceService;
 
 namespace {
 
-std::string config(const std::string& path) {
+// format json: the exporter reads spans, so the receiver decodes every request; proto: nothing
+// reads spans, so the receiver only scans protobuf requests and keeps their bytes.
+std::string config(const std::string& path, const std::string& format = "json") {
   return R"(
 receivers:
   otlp:
@@ -33,8 +35,8 @@ receivers:
       grpc: {endpoint: "127.0.0.1:0", max_recv_msg_size_mib: 1}
       http: {endpoint: "127.0.0.1:0", max_request_body_size: 100000}
 exporters:
-  file: {path: ")" +
-         path + R"("}
+  file: {format: )" +
+         format + ", path: \"" + path + R"("}
 extensions:
   health_check: {endpoint: "127.0.0.1:0"}
 service:
@@ -64,9 +66,11 @@ int connect_raw(std::uint16_t port) {
 }  // namespace
 
 TEST_CASE("malformed requests get precise statuses and nothing reaches the exporter") {
+  const std::string format = GENERATE(as<std::string>(), "json", "proto");
+  INFO("file exporter format " << format);
   TempDir out;
-  const std::string path = out.file("traces.jsonl");
-  Daemon daemon(config(path));
+  const std::string path = out.file("traces.out");
+  Daemon daemon(config(path, format));
   HttpClient http(daemon.http_port());
   const std::string good = make_request(2).SerializeAsString();
 
@@ -166,13 +170,15 @@ TEST_CASE("malformed requests get precise statuses and nothing reaches the expor
   HttpClient fresh(daemon.http_port());
   CHECK(fresh.post("/v1/traces", good, "application/x-protobuf").status == 200);
   REQUIRE(daemon.stop(SIGTERM) == 0);
-  CHECK(span_total(read_json_lines(path)) == 2);
+  CHECK(span_total(read_requests(path, format)) == 2);
 }
 
 TEST_CASE("spans with invalid ids are rejected as a partial success") {
+  const std::string format = GENERATE(as<std::string>(), "json", "proto");
+  INFO("file exporter format " << format);
   TempDir out;
-  const std::string path = out.file("traces.jsonl");
-  Daemon daemon(config(path));
+  const std::string path = out.file("traces.out");
+  Daemon daemon(config(path, format));
   auto request = make_request(3);
   request.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans(1)->set_trace_id(
       "short");
@@ -190,7 +196,9 @@ TEST_CASE("spans with invalid ids are rejected as a partial success") {
   CHECK(metrics.find("otelcol_receiver_refused_spans_total{receiver=\"otlp\",transport="
                      "\"http\"} 1\n") != std::string::npos);
   REQUIRE(daemon.stop(SIGTERM) == 0);
-  CHECK(span_total(read_json_lines(path)) == 2);
+  const auto written = read_requests(path, format);
+  CHECK(span_total(written) == 2);
+  CHECK(spans_by_id(written).count(span_id(2)) == 0);
 }
 
 TEST_CASE("a slow client holding a connection does not stop others being served") {

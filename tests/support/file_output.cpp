@@ -1,6 +1,7 @@
 #include "support/file_output.h"
 
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "codec/otlp_json.h"
@@ -19,6 +20,30 @@ std::vector<otlp::ExportRequest> read_json_lines(const std::string& path) {
     }
   }
   return out;
+}
+
+std::vector<otlp::ExportRequest> read_proto_records(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<otlp::ExportRequest> out;
+  std::size_t at = 0;
+  while (at < data.size()) {
+    if (data.size() - at < 4) throw std::runtime_error(path + ": a length prefix cut short");
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data() + at);
+    const std::size_t length = (std::size_t{p[0]} << 24) | (std::size_t{p[1]} << 16) |
+                               (std::size_t{p[2]} << 8) | std::size_t{p[3]};
+    at += 4;
+    if (data.size() - at < length) throw std::runtime_error(path + ": a record cut short");
+    if (!out.emplace_back().ParseFromArray(data.data() + at, static_cast<int>(length))) {
+      throw std::runtime_error(path + ": a record that does not decode");
+    }
+    at += length;
+  }
+  return out;
+}
+
+std::vector<otlp::ExportRequest> read_requests(const std::string& path, const std::string& format) {
+  return format == "proto" ? read_proto_records(path) : read_json_lines(path);
 }
 
 std::map<std::string, SpanRecord> spans_by_id(const std::vector<otlp::ExportRequest>& requests) {

@@ -15,6 +15,9 @@ class TraceSink final : public TraceConsumer {
     batches_.push_back(std::move(batch));
     return answer_;
   }
+  // What it says to TraceConsumer::reads_spans (true unless told).
+  bool reads_spans() const override { return reads_spans_; }
+  void set_reads_spans(bool reads) { reads_spans_ = reads; }
   void answer(ConsumeResult result) {
     std::lock_guard lock(mu_);
     answer_ = std::move(result);
@@ -27,6 +30,7 @@ class TraceSink final : public TraceConsumer {
   }
 
  private:
+  bool reads_spans_ = true;
   std::mutex mu_;
   std::vector<TraceBatch> batches_;
   ConsumeResult answer_;

@@ -52,6 +52,8 @@ class QueuedExporter::Impl {
 
   ~Impl() { shutdown(Clock::now()); }
 
+  bool reads_spans() const { return sender_->reads_spans(); }
+
   void start(Host& host) {
     sender_->start();
     try {
@@ -386,6 +388,10 @@ void QueuedExporter::shutdown(Deadline deadline) {
 
 ConsumeResult QueuedExporter::consume(TraceBatch&& batch) {
   return impl_->consume(std::move(batch));
+}
+
+bool QueuedExporter::reads_spans() const {
+  return impl_->reads_spans();
 }
 
 }  // namespace spanflow::exporters

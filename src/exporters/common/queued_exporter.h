@@ -38,6 +38,7 @@ class QueuedExporter final : public Exporter {
   void start(Host& host) override;
   void shutdown(Deadline deadline) override;
   ConsumeResult consume(TraceBatch&& batch) override;
+  bool reads_spans() const override;
 
  private:
   class Impl;

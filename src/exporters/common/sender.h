@@ -38,6 +38,9 @@ class Sender {
   virtual void start() {}
   // One attempt, to return by `deadline` (the per-attempt timeout). Never throws.
   virtual SendResult send(const TraceBatch& batch, Deadline deadline) = 0;
+  // Whether send() reads the decoded request (see TraceConsumer::reads_spans); a sender that
+  // writes the batch as protobuf (TraceBatch::write_wire) does not.
+  virtual bool reads_spans() const { return true; }
   virtual void shutdown() {}
 };
 

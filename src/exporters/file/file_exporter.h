@@ -30,6 +30,8 @@ class FileExporter final : public Exporter {
   void start(Host& host) override;
   void shutdown(Deadline deadline) override;
   ConsumeResult consume(TraceBatch&& batch) override;
+  // format proto writes the request's protobuf as it is; json encodes the decoded request.
+  bool reads_spans() const override { return config_.format == "json"; }
 
  private:
   void flush_locked();

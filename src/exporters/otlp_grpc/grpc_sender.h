@@ -21,6 +21,7 @@ class GrpcSender final : public Sender {
   // OK (a partial success is reported in rejected_spans and message), or the OTLP reading of
   // the status (to_send_result: retryable codes, RetryInfo).
   SendResult send(const TraceBatch& batch, Deadline deadline) override;
+  bool reads_spans() const override { return false; }  // sends the protobuf as it is
 
  private:
   class Stub;

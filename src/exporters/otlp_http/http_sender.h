@@ -31,6 +31,8 @@ class HttpSender final : public Sender {
   // transport failures (refused, reset, timeout): retryable (Retry-After honoured); any other
   // status: permanent, with the body's google.rpc.Status message.
   SendResult send(const TraceBatch& batch, Deadline deadline) override;
+  // Sends protobuf as it is; OTLP/JSON is encoded from the decoded request.
+  bool reads_spans() const override { return config_.encoding == "json"; }
   void shutdown() override;
 
  private:

@@ -39,6 +39,10 @@ class BatchProcessor final : public Processor {
   void shutdown(Deadline deadline) override;
   ConsumeResult consume(TraceBatch&& batch) override;
   ConsumeResult admit(std::uint64_t bytes, Reservations& out) override;
+  // Merging concatenates encoded requests; only splitting (send_batch_max_size) decodes.
+  bool reads_spans() const override {
+    return config_.send_batch_max_size > 0 || next_.reads_spans();
+  }
 
  private:
   ConsumeResult full() const;

@@ -34,6 +34,7 @@ class MemoryLimiter final : public Processor {
   void shutdown(Deadline deadline) override;
   ConsumeResult consume(TraceBatch&& batch) override;
   ConsumeResult admit(std::uint64_t bytes, Reservations& out) override;
+  bool reads_spans() const override { return next_.reads_spans(); }  // it only counts bytes
 
   const Limits& limits() const { return limits_; }
   const MemoryBudget& budget() const { return budget_; }

@@ -60,7 +60,7 @@ class GrpcServer::Service final
     : public TraceService::WithRawCallbackMethod_Export<TraceService::Service> {
  public:
   Service(TraceConsumer& next, telemetry::Metrics& metrics, const std::string& id)
-      : next_(next), counters_(metrics, id, "grpc") {}
+      : next_(next), decode_now_(next.reads_spans()), counters_(metrics, id, "grpc") {}
 
   grpc::ServerUnaryReactor* Export(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -78,16 +78,7 @@ class GrpcServer::Service final
       counters_.refused.add(count_encoded_spans(counting).value_or(0));
       return unavailable(refusal);
     }
-    // One copy of the request's slices; the batch keeps these bytes and decodes them only if a
-    // stage reads spans.
-    std::string wire;
-    wire.reserve(request.Length());
-    std::vector<grpc::Slice> slices;
-    (void)request.Dump(&slices);
-    for (const grpc::Slice& slice : slices) {
-      wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-    std::optional<TraceBatch> batch = read_protobuf(std::move(wire));
+    std::optional<TraceBatch> batch = decode_now_ ? decode(request) : read_protobuf(copy(request));
     if (!batch) {
       return {grpc::StatusCode::INVALID_ARGUMENT,
               "cannot decode ExportTraceServiceRequest: invalid protobuf"};
@@ -107,7 +98,30 @@ class GrpcServer::Service final
         export_response(result), &response, &own_buffer);
   }
 
+  // The request parsed straight from gRPC's slices into a batch's arena.
+  static std::optional<TraceBatch> decode(const grpc::ByteBuffer& request) {
+    TraceBatch batch;
+    // ProtoBufferReader reads the slices in place; it needs a non-const buffer but does not
+    // change its contents.
+    grpc::ProtoBufferReader reader(const_cast<grpc::ByteBuffer*>(&request));
+    if (!batch.mutable_request().ParseFromZeroCopyStream(&reader)) return std::nullopt;
+    return batch;
+  }
+
+  // The request's bytes in one string, for a batch that keeps them.
+  static std::string copy(const grpc::ByteBuffer& request) {
+    std::string wire;
+    wire.reserve(request.Length());
+    std::vector<grpc::Slice> slices;
+    (void)request.Dump(&slices);
+    for (const grpc::Slice& slice : slices) {
+      wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    return wire;
+  }
+
   TraceConsumer& next_;
+  const bool decode_now_;  // a stage behind reads spans (TraceConsumer::reads_spans)
   TransportCounters counters_;
 };
 

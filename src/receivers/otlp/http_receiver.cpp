@@ -65,6 +65,7 @@ HttpReceiver::HttpReceiver(std::string id, const HttpConfig& config, TraceConsum
                            std::shared_ptr<spdlog::logger> logger, telemetry::Metrics& metrics)
     : config_(config),
       next_(next),
+      decode_now_(next.reads_spans()),
       counters_(metrics, id, "http"),
       server_(
           "receiver " + id,
@@ -152,13 +153,18 @@ net::HttpResponse HttpReceiver::handle(net::HttpRequest& request) {
       return status_response(request, *encoding, 400, kInvalidArgument,
                              "cannot decode OTLP/JSON: " + error);
     }
+  } else if (decode_now_) {
+    batch.emplace();
+    if (!batch->mutable_request().ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      batch.reset();
+    }
   } else {
     // The body's bytes become the batch's (inflated or as received); `body` views them.
     batch = read_protobuf(gzip || deflate ? std::move(inflated) : std::move(request.body()));
-    if (!batch) {
-      return status_response(request, *encoding, 400, kInvalidArgument,
-                             "cannot decode ExportTraceServiceRequest: invalid protobuf");
-    }
+  }
+  if (!batch) {
+    return status_response(request, *encoding, 400, kInvalidArgument,
+                           "cannot decode ExportTraceServiceRequest: invalid protobuf");
   }
 
   if (refused) return refuse(batch->span_count());

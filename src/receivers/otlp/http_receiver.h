@@ -29,6 +29,7 @@ class HttpReceiver {
  private:
   HttpConfig config_;
   TraceConsumer& next_;
+  const bool decode_now_;  // a stage behind reads spans (TraceConsumer::reads_spans)
   TransportCounters counters_;
   net::HttpServer server_;
 };

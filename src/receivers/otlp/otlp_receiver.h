@@ -1,7 +1,8 @@
 // The `otlp` receiver: OTLP/gRPC (TraceService/Export) and OTLP/HTTP (POST /v1/traces).
 //
-// Each request is decoded once into a fresh TraceBatch arena and handed to the pipeline on
-// the serving thread; the reply says what the pipeline said (see to_grpc / http_status).
+// Each request becomes a TraceBatch, decoded once into a fresh arena when a stage behind the
+// receiver reads spans, else kept as the protobuf bytes it arrived as (read_protobuf), and is
+// handed to the pipeline on the serving thread; the reply says what the pipeline said.
 #pragma once
 
 #include <google/protobuf/io/zero_copy_stream.h>
@@ -54,10 +55,11 @@ ConsumeResult admit(TraceConsumer& next, std::uint64_t wire_bytes, Reservations&
 // scope_spans and spans fields without decoding them (a request refused at admission is still
 // counted in refused spans); nullopt when the bytes are not well-formed protobuf.
 std::optional<std::uint64_t> count_encoded_spans(google::protobuf::io::ZeroCopyInputStream& in);
-// The batch for an OTLP/protobuf body. When every span's ids are valid the bytes are kept as
-// they are (scanned, decoded only if a stage reads spans); otherwise the request is decoded,
-// for deliver() to remove the invalid spans. nullopt when the bytes are not a well-formed
-// ExportTraceServiceRequest.
+// The batch for an OTLP/protobuf body when no stage behind the receiver reads spans
+// (TraceConsumer::reads_spans; otherwise receivers decode at once). When every span's ids are
+// valid the bytes are kept as they are (scanned: scan_export_request); otherwise the request
+// is decoded, for deliver() to remove the invalid spans. nullopt when the bytes are not a
+// well-formed ExportTraceServiceRequest.
 std::optional<TraceBatch> read_protobuf(std::string&& wire);
 // Sizes `held` to what the decoded batch really uses and makes the batch hold them (a batch
 // still encoded keeps the admitted estimate: a later stage may decode it).

@@ -79,3 +79,13 @@ TEST_CASE("fan-out delivers to every branch and reports the worst result") {
   }
   CHECK(ok.batches().size() == 1);
 }
+
+TEST_CASE("fan-out reads spans when any branch does") {
+  TraceSink a, b;
+  a.set_reads_spans(false);
+  b.set_reads_spans(false);
+  service::Fanout fanout({&a, &b});
+  CHECK_FALSE(fanout.reads_spans());
+  b.set_reads_spans(true);
+  CHECK(fanout.reads_spans());
+}

@@ -90,15 +90,20 @@ TEST_CASE("proto format writes each request with a 4-byte big-endian length pref
   TraceBatch batch;
   batch.mutable_request() = request;
   CHECK(exporter.consume(std::move(batch)).is_ok());
+  // A batch still holding the bytes it was received as is written as they are.
+  const std::string wire = make_request(2, 50).SerializeAsString() + "\xf8\x01\x07";  // unknown
+  CHECK(exporter.consume(TraceBatch::from_wire(wire, 2)).is_ok());
+  CHECK_FALSE(exporter.reads_spans());
   exporter.shutdown(soon());
   const std::string data = read_file(config.path);
   REQUIRE(data.size() > 4);
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t len = (std::size_t{p[0]} << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
-  CHECK(len == data.size() - 4);
-  otlp::ExportRequest decoded;
-  REQUIRE(decoded.ParseFromString(data.substr(4)));
-  CHECK(decoded.SerializeAsString() == request.SerializeAsString());
+  CHECK(data.substr(4, len) == request.SerializeAsString());
+  CHECK(data.substr(8 + len) == wire);
+  const auto records = read_proto_records(config.path);
+  REQUIRE(records.size() == 2);
+  CHECK(span_total(records) == 6);
 }
 
 TEST_CASE("rotation moves full files aside and keeps at most max_backups") {

@@ -376,3 +376,37 @@ TEST_CASE("batch config has the Collector's defaults and checks max against size
           "must be greater or equal to send_batch_size (2048)\n");
   }
 }
+
+TEST_CASE("batch reads spans only to split them, or when its next stage does") {
+  Fixture f;
+  TraceSink next;
+  next.set_reads_spans(false);
+  CHECK_FALSE(BatchProcessor(f.settings, size_triggered(), next).reads_spans());
+  Config splitting = size_triggered(100);
+  splitting.send_batch_max_size = 200;
+  CHECK(BatchProcessor(f.settings, splitting, next).reads_spans());
+  next.set_reads_spans(true);
+  CHECK(BatchProcessor(f.settings, size_triggered(), next).reads_spans());
+}
+
+TEST_CASE("encoded requests leave the batch processor as one encoded request") {
+  Fixture f;
+  TraceSink sink;
+  sink.set_reads_spans(false);
+  BatchProcessor batch(f.settings, size_triggered(10), sink);
+  batch.start(f.host);
+  std::string expected;
+  for (std::uint64_t first : {1, 100}) {
+    const std::string wire = make_request(5, first).SerializeAsString();
+    expected += wire;
+    REQUIRE(batch.consume(TraceBatch::from_wire(wire, 5)).is_ok());
+  }
+  REQUIRE(eventually([&] { return sink.span_count() == 10; }));
+  batch.shutdown(in(std::chrono::seconds(1)));
+  REQUIRE(sink.batches().size() == 1);
+  const TraceBatch& sent = sink.batches().front();
+  CHECK(sent.has_wire());
+  std::string wire;
+  sent.append_wire(wire);
+  CHECK(wire == expected);
+}

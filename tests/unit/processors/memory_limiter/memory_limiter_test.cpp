@@ -204,3 +204,12 @@ TEST_CASE("a batch that skipped admission is reserved at consume and refused whe
   CHECK(limiter.budget().used() <= limiter.budget().capacity());
   limiter.shutdown(std::chrono::steady_clock::now());
 }
+
+TEST_CASE("memory_limiter accounts bytes and reads spans only if its next stage does") {
+  Fixture f;
+  testing::TraceSink sink;
+  MemoryLimiter limiter(f.settings, config_mib(100, 20), sink, f.reader());
+  CHECK(limiter.reads_spans());
+  sink.set_reads_spans(false);
+  CHECK_FALSE(limiter.reads_spans());
+}
