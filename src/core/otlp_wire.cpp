@@ -89,7 +89,12 @@ constexpr int kMaxDepth = 100;
 
 using Byte = std::uint8_t;
 
+// Each reader takes the one-byte case (most tags, lengths under 128, small integers) inline.
 bool read_varint(const Byte*& p, const Byte* end, std::uint64_t& out) {
+  if (p < end && *p < 0x80) {
+    out = *p++;
+    return true;
+  }
   std::uint64_t value = 0;
   for (int shift = 0; shift < 70; shift += 7) {
     if (p == end) return false;
@@ -105,6 +110,10 @@ bool read_varint(const Byte*& p, const Byte* end, std::uint64_t& out) {
 
 // Tags are at most 5 bytes; bits past 32 are dropped, as the parser drops them.
 bool read_tag(const Byte*& p, const Byte* end, std::uint32_t& tag) {
+  if (p < end && *p < 0x80) {
+    tag = *p++;
+    return true;
+  }
   std::uint64_t value = 0;
   for (int i = 0; i < 5; ++i) {
     if (p == end) return false;
@@ -120,6 +129,10 @@ bool read_tag(const Byte*& p, const Byte* end, std::uint32_t& tag) {
 
 // A length: at most 5 bytes, below 2^31, within the bytes left.
 bool read_length(const Byte*& p, const Byte* end, std::size_t& length) {
+  if (p < end && *p < 0x80 && static_cast<std::size_t>(end - p - 1) >= *p) {
+    length = *p++;
+    return true;
+  }
   std::uint64_t value = 0;
   for (int i = 0; i < 5; ++i) {
     if (p == end) return false;

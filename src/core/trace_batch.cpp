@@ -148,6 +148,11 @@ void TraceBatch::append_wire(std::string& out) const {
   for (const std::string_view part : payload_->wire) out.append(part);
 }
 
+TraceBatch::WireParts TraceBatch::wire_parts() const {
+  if (!payload_->has_wire) throw std::logic_error("wire_parts: the batch has no encoding");
+  return {payload_->wire, payload_};
+}
+
 std::size_t TraceBatch::span_count() const {
   if (span_count_ == kUnknown) {
     span_count_ = payload_->has_wire ? payload_->wire_spans : count_spans(payload_->decoded());

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/memory_budget.h"
@@ -71,6 +72,14 @@ class TraceBatch {
   void write_wire(std::uint8_t* out, std::size_t size) const;
   // Appends the encoding to `out`.
   void append_wire(std::string& out) const;
+  // The encoding held (has_wire()), in parts (each one a whole request, together the request),
+  // and an owner that keeps their bytes alive however long a writer holds it, so that they
+  // can be sent without a copy (gRPC slices).
+  struct WireParts {
+    std::vector<std::string_view> parts;
+    std::shared_ptr<const void> owner;
+  };
+  WireParts wire_parts() const;
 
   // Spans in the request; counted on demand, cached until the next mutable_request().
   std::size_t span_count() const;

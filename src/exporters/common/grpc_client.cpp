@@ -266,8 +266,7 @@ SendResult to_send_result(const grpc::Status& status) {
 namespace {
 
 grpc::Status call(grpc::GenericStub& stub, grpc::ClientContext& context, const std::string& method,
-                  grpc::Slice& slice, google::protobuf::MessageLite& response) {
-  grpc::ByteBuffer sent(&slice, 1);
+                  grpc::ByteBuffer& sent, google::protobuf::MessageLite& response) {
   grpc::ByteBuffer received;
   std::promise<grpc::Status> done;
   stub.UnaryCall(&context, method, grpc::StubOptions(), &sent, &received,
@@ -286,6 +285,17 @@ std::uint8_t* data_of(grpc::Slice& slice) {
   return const_cast<std::uint8_t*>(slice.begin());
 }
 
+// A slice of `bytes` (not copied) that holds `owner` until gRPC lets go of it. gRPC's C
+// callback takes the holder back.
+grpc::Slice borrowed_slice(std::string_view bytes, const std::shared_ptr<const void>& owner) {
+  using Holder = std::shared_ptr<const void>;
+  auto holder = std::make_unique<Holder>(owner);
+  return grpc::Slice(
+      const_cast<char*>(bytes.data()), bytes.size(),
+      [](void* held) { std::unique_ptr<Holder>(static_cast<Holder*>(held)).reset(); },
+      holder.release());
+}
+
 }  // namespace
 
 grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
@@ -293,16 +303,29 @@ grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
                         google::protobuf::MessageLite& response) {
   grpc::Slice slice(request.ByteSizeLong());
   request.SerializeWithCachedSizesToArray(data_of(slice));
-  return call(stub, context, method, slice, response);
+  grpc::ByteBuffer sent(&slice, 1);
+  return call(stub, context, method, sent, response);
 }
 
 grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
                         const std::string& method, const TraceBatch& request,
                         google::protobuf::MessageLite& response) {
+  if (request.has_wire()) {
+    // The bytes as received, in place: gRPC frames and sends the parts without a copy.
+    const TraceBatch::WireParts wire = request.wire_parts();
+    std::vector<grpc::Slice> slices;
+    slices.reserve(wire.parts.size());
+    for (const std::string_view part : wire.parts) {
+      slices.push_back(borrowed_slice(part, wire.owner));
+    }
+    grpc::ByteBuffer sent(slices.data(), slices.size());
+    return call(stub, context, method, sent, response);
+  }
   const std::size_t size = request.wire_size();
   grpc::Slice slice(size);
   request.write_wire(data_of(slice), size);
-  return call(stub, context, method, slice, response);
+  grpc::ByteBuffer sent(&slice, 1);
+  return call(stub, context, method, sent, response);
 }
 
 }  // namespace spanflow::exporters

@@ -75,8 +75,8 @@ std::shared_ptr<grpc::Channel> make_channel(const GrpcClientConfig& config);
 grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
                         const std::string& method, const google::protobuf::MessageLite& request,
                         google::protobuf::MessageLite& response);
-// The same with a batch's request, written as received when the batch still holds its
-// encoding (TraceBatch::write_wire).
+// The same with a batch's request: when the batch still holds its encoding, its bytes are sent
+// as received, without a copy (the slices keep the payload alive, TraceBatch::wire_parts).
 grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
                         const std::string& method, const TraceBatch& request,
                         google::protobuf::MessageLite& response);

@@ -115,3 +115,17 @@ TEST_CASE("concatenated wire batches are one request with every ResourceSpans") 
   mixed.push_back(batch_with_spans(1));
   CHECK_THROWS_AS(TraceBatch::concatenate(std::move(mixed)), std::logic_error);
 }
+
+TEST_CASE("wire parts outlive the batch for as long as a writer holds their owner") {
+  std::vector<TraceBatch> parts;
+  parts.push_back(TraceBatch::from_wire(batch_with_spans(1).request().SerializeAsString(), 1));
+  parts.push_back(TraceBatch::from_wire(batch_with_spans(2).request().SerializeAsString(), 2));
+  TraceBatch joined = TraceBatch::concatenate(std::move(parts));
+  std::string expected;
+  joined.append_wire(expected);
+  TraceBatch::WireParts wire = joined.wire_parts();
+  joined = TraceBatch();  // the handle lets go; the owner still holds the bytes
+  REQUIRE(wire.parts.size() == 2);
+  CHECK(std::string(wire.parts[0]) + std::string(wire.parts[1]) == expected);
+  CHECK_THROWS_AS(joined.wire_parts(), std::logic_error);
+}
