@@ -393,6 +393,8 @@ def main():
               f"| receiving HTTP/JSON (floor) | {per_cpu_second(json_floor):.0f} "
               f"({100 * json_ratio:.0f}% of HTTP/protobuf's {per_cpu_second(proto_floor):.0f}) |",
               f"| protobuf parse alone | {codec['proto_parse_sps']:.0f} |",
+              f"| protobuf scan alone (pass-through receivers) | "
+              f"{codec['proto_scan_sps']:.0f} |",
               f"| OTLP/JSON decode alone | {codec['json_decode_sps']:.0f} "
               f"({100 * codec['json_decode_sps'] / codec['proto_parse_sps']:.0f}% of protobuf) |",
               f"| OTLP/JSON encode (file exporter) | {codec['json_encode_sps']:.0f} |",
