@@ -89,62 +89,43 @@ constexpr int kMaxDepth = 100;
 
 using Byte = std::uint8_t;
 
-// Each reader takes the one-byte case (most tags, lengths under 128, small integers) inline.
-bool read_varint(const Byte*& p, const Byte* end, std::uint64_t& out) {
+// A varint of at most `max_bytes` bytes; the one-byte case (most tags, lengths under 128,
+// small integers) first.
+bool read_varint(const Byte*& p, const Byte* end, int max_bytes, std::uint64_t& out) {
   if (p < end && *p < 0x80) {
     out = *p++;
     return true;
   }
   std::uint64_t value = 0;
-  for (int shift = 0; shift < 70; shift += 7) {
+  for (int i = 0; i < max_bytes; ++i) {
     if (p == end) return false;
     const Byte b = *p++;
-    value |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    value |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
     if (b < 0x80) {
       out = value;
       return true;
     }
   }
-  return false;  // more than 10 bytes
+  return false;
 }
 
 // Tags are at most 5 bytes; bits past 32 are dropped, as the parser drops them.
 bool read_tag(const Byte*& p, const Byte* end, std::uint32_t& tag) {
-  if (p < end && *p < 0x80) {
-    tag = *p++;
-    return true;
-  }
   std::uint64_t value = 0;
-  for (int i = 0; i < 5; ++i) {
-    if (p == end) return false;
-    const Byte b = *p++;
-    value |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
-    if (b < 0x80) {
-      tag = static_cast<std::uint32_t>(value);
-      return true;
-    }
-  }
-  return false;
+  if (!read_varint(p, end, 5, value)) return false;
+  tag = static_cast<std::uint32_t>(value);
+  return true;
 }
 
 // A length: at most 5 bytes, below 2^31, within the bytes left.
 bool read_length(const Byte*& p, const Byte* end, std::size_t& length) {
-  if (p < end && *p < 0x80 && static_cast<std::size_t>(end - p - 1) >= *p) {
-    length = *p++;
-    return true;
-  }
   std::uint64_t value = 0;
-  for (int i = 0; i < 5; ++i) {
-    if (p == end) return false;
-    const Byte b = *p++;
-    value |= static_cast<std::uint64_t>(b & 0x7F) << (7 * i);
-    if (b < 0x80) {
-      if (value > 0x7FFFFFFF || value > static_cast<std::uint64_t>(end - p)) return false;
-      length = static_cast<std::size_t>(value);
-      return true;
-    }
+  if (!read_varint(p, end, 5, value) || value > 0x7FFFFFFF ||
+      value > static_cast<std::uint64_t>(end - p)) {
+    return false;
   }
-  return false;
+  length = static_cast<std::size_t>(value);
+  return true;
 }
 
 bool all_zero(std::string_view id) {
@@ -210,7 +191,7 @@ class Scanner {
     switch (tag & 7) {
       case 0: {
         std::uint64_t ignored = 0;
-        return read_varint(p, end, ignored);
+        return read_varint(p, end, 10, ignored);
       }
       case 1:
         return skip_bytes(p, end, 8);
