@@ -3,8 +3,10 @@
 #include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 
+#include <atomic>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -22,13 +24,16 @@ google::protobuf::ArenaOptions arena_options(const ArenaSizing& sizing) {
 
 struct TraceBatch::Payload {
   struct Wire {};
-  explicit Payload(const ArenaSizing& sizing = {}) : arena(arena_options(sizing)) {
-    request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&arena);
+  explicit Payload(const ArenaSizing& sizing = {}) : arena(std::in_place, arena_options(sizing)) {
+    request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&*arena);
+    has_arena = true;
   }
-  // A payload whose request is decoded from `wire` when first read.
-  explicit Payload(Wire) : arena(arena_options({})) {}
+  // A payload whose request is decoded from `wire` when first read. Its arena comes then: an
+  // arena with options allocates its first block (16 KiB) as it is made.
+  explicit Payload(Wire) {}
 
-  google::protobuf::Arena arena;
+  std::optional<google::protobuf::Arena> arena;
+  std::atomic<bool> has_arena = false;     // `arena` is there (set once, after it is made)
   otlp::ExportRequest* request = nullptr;  // set by decoded() for a wire payload
   std::once_flag decode_once;
   // The request's encoding, in parts (each one a whole request), while it matches `request`.
@@ -42,7 +47,9 @@ struct TraceBatch::Payload {
   otlp::ExportRequest& decoded() {
     std::call_once(decode_once, [this] {
       if (request != nullptr) return;
-      request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&arena);
+      arena.emplace(arena_options({}));
+      has_arena.store(true, std::memory_order_release);
+      request = google::protobuf::Arena::CreateMessage<otlp::ExportRequest>(&*arena);
       for (const std::string_view part : wire) {
         google::protobuf::io::CodedInputStream in(
             reinterpret_cast<const std::uint8_t*>(part.data()), static_cast<int>(part.size()));
@@ -62,7 +69,8 @@ struct TraceBatch::Payload {
   }
 
   std::size_t bytes() const {
-    std::size_t n = arena.SpaceAllocated() + owned_wire.capacity();
+    std::size_t n = owned_wire.capacity();
+    if (has_arena.load(std::memory_order_acquire)) n += arena->SpaceAllocated();
     for (const auto& p : kept) n += p->bytes();
     return n;
   }

@@ -154,10 +154,7 @@ std::optional<TraceBatch> read_protobuf(std::string&& wire) {
 }
 
 void attach(TraceBatch& batch, Reservations&& held) {
-  if (held.empty() || batch.has_wire()) {
-    batch.hold(std::move(held));
-    return;
-  }
+  if (held.empty()) return;
   const auto used = batch.arena_bytes();
   for (auto& r : held) r.resize(used);
   batch.hold(std::move(held));

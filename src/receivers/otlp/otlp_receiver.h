@@ -61,8 +61,8 @@ std::optional<std::uint64_t> count_encoded_spans(google::protobuf::io::ZeroCopyI
 // is decoded, for deliver() to remove the invalid spans. nullopt when the bytes are not a
 // well-formed ExportTraceServiceRequest.
 std::optional<TraceBatch> read_protobuf(std::string&& wire);
-// Sizes `held` to what the decoded batch really uses and makes the batch hold them (a batch
-// still encoded keeps the admitted estimate: a later stage may decode it).
+// Sizes `held` to what the batch really uses (its arena, or the bytes it keeps when no stage
+// reads spans) and makes the batch hold them.
 void attach(TraceBatch& batch, Reservations&& held);
 
 // The retry hint a refusal gives clients: the refusing stage's, or 1 s.
