@@ -321,11 +321,7 @@ grpc::Status unary_call(grpc::GenericStub& stub, grpc::ClientContext& context,
     grpc::ByteBuffer sent(slices.data(), slices.size());
     return call(stub, context, method, sent, response);
   }
-  const std::size_t size = request.wire_size();
-  grpc::Slice slice(size);
-  request.write_wire(data_of(slice), size);
-  grpc::ByteBuffer sent(&slice, 1);
-  return call(stub, context, method, sent, response);
+  return unary_call(stub, context, method, request.request(), response);
 }
 
 }  // namespace spanflow::exporters

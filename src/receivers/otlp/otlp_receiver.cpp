@@ -163,8 +163,9 @@ void attach(TraceBatch& batch, Reservations&& held) {
 ConsumeResult deliver(TraceConsumer& next, TraceBatch&& batch, TransportCounters& counters) {
   long rejected = 0;
   std::string reason;
-  if (!batch.has_wire() && any_invalid(batch.request()))
+  if (!batch.has_wire() && any_invalid(batch.request())) {
     rejected = remove_invalid(batch.mutable_request(), reason);
+  }
   counters.refused.add(static_cast<std::uint64_t>(rejected));
   ConsumeResult result = ConsumeResult::ok();
   if (const auto spans = batch.span_count(); spans > 0) {
