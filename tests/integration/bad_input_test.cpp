@@ -63,6 +63,32 @@ int connect_raw(std::uint16_t port) {
   return fd;
 }
 
+constexpr const char* kExport = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+// One unary call of `method` with `body` as the message's bytes, as they are.
+grpc::Status raw_call(std::uint16_t port, const std::string& method, const std::string& body) {
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+  grpc::GenericStub generic(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1), response;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  generic.UnaryCall(&context, method, {}, &request, &response, [&](grpc::Status s) {
+    std::lock_guard lock(mu);
+    status = std::move(s);
+    done = true;
+    cv.notify_one();
+  });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return status;
+}
+
 }  // namespace
 
 TEST_CASE("malformed requests get precise statuses and nothing reaches the exporter") {
@@ -83,28 +109,13 @@ TEST_CASE("malformed requests get precise statuses and nothing reaches the expor
     CHECK(status.message() == "cannot decode ExportTraceServiceRequest: invalid protobuf");
   }
   SECTION("garbage protobuf over gRPC is INVALID_ARGUMENT") {
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(daemon.grpc_port()),
-                                       grpc::InsecureChannelCredentials());
-    grpc::GenericStub generic(channel);
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    const std::string junk = "\xff\xff\xff\xff junk";
-    grpc::Slice slice(junk);
-    grpc::ByteBuffer request(&slice, 1), response;
-    std::mutex mu;
-    std::condition_variable cv;
-    bool done = false;
-    grpc::Status status;
-    generic.UnaryCall(&context, "/opentelemetry.proto.collector.trace.v1.TraceService/Export", {},
-                      &request, &response, [&](grpc::Status s) {
-                        std::lock_guard lock(mu);
-                        status = std::move(s);
-                        done = true;
-                        cv.notify_one();
-                      });
-    std::unique_lock lock(mu);
-    cv.wait(lock, [&] { return done; });
+    const grpc::Status status = raw_call(daemon.grpc_port(), kExport, "\xff\xff\xff\xff junk");
     CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  SECTION("a gRPC method the receiver does not serve is UNIMPLEMENTED") {
+    const grpc::Status status = raw_call(
+        daemon.grpc_port(), "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", "");
+    CHECK(status.error_code() == grpc::StatusCode::UNIMPLEMENTED);
   }
   SECTION("invalid JSON is 400 with a JSON Status body") {
     const auto res = http.post("/v1/traces", R"({"resourceSpans":[{)", "application/json");

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <future>
 #include <sstream>
 #include <stdexcept>
 
@@ -265,13 +264,23 @@ SendResult to_send_result(const grpc::Status& status) {
 
 namespace {
 
+// Runs the call on a completion queue of its own that this thread polls, as gRPC's blocking
+// stubs do: no callback threads of gRPC's own take part.
 grpc::Status call(grpc::GenericStub& stub, grpc::ClientContext& context, const std::string& method,
                   grpc::ByteBuffer& sent, google::protobuf::MessageLite& response) {
+  grpc::CompletionQueue queue;
   grpc::ByteBuffer received;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &sent, &received,
-                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
-  grpc::Status status = done.get_future().get();
+  grpc::Status status;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> rpc =
+      stub.PrepareUnaryCall(&context, method, sent, &queue);
+  rpc->StartCall();
+  rpc->Finish(&received, &status, rpc.get());
+  void* tag = nullptr;
+  bool ok = false;
+  (void)queue.Next(&tag, &ok);  // the one tag: Finish's
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
   if (!status.ok()) return status;
   grpc::Slice reply;
   if (!received.DumpToSingleSlice(&reply).ok() ||

@@ -1,10 +1,13 @@
-// OTLP/gRPC: TraceService/Export on gRPC's callback API, decoding the raw message straight
-// into a TraceBatch arena (one parse, no intermediate copy).
+// OTLP/gRPC: TraceService/Export on gRPC's asynchronous API, served by our own threads (one
+// completion queue each). A request is scanned and kept as bytes, or decoded straight from
+// gRPC's slices into a TraceBatch arena when a stage reads spans.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/component.h"
 #include "receivers/otlp/config.h"
@@ -12,7 +15,8 @@
 
 namespace grpc {
 class Server;
-}
+class ServerCompletionQueue;
+}  // namespace grpc
 
 namespace spanflow::receivers::otlp {
 
@@ -35,6 +39,8 @@ class GrpcServer {
   GrpcConfig config_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<grpc::Server> server_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace spanflow::receivers::otlp
