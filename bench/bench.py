@@ -105,6 +105,29 @@ def scrape(port):
     return values
 
 
+def wait_drained(metrics_port, timeout=120):
+    """Blocks until the daemon has nothing left to export: every exporter's queue is empty
+    and no exporter's sent or failed count moved for 0.3 s (longer than batch's 200 ms
+    timeout). Returns the seconds from the call to the last movement. A saturating load can
+    outpace the sink: what waits in a queue is still work the daemon does for those spans."""
+    start = time.time()
+    last, last_change, quiet = None, start, 0
+    while time.time() - start < timeout:
+        m = scrape(metrics_port)
+        queued = sum(v for k, v in m.items() if k.startswith("otelcol_exporter_queue_size"))
+        done = sum(v for k, v in m.items()
+                   if k.startswith(("otelcol_exporter_sent_spans_total",
+                                    "otelcol_exporter_send_failed_spans_total")))
+        if done != last:
+            last, last_change, quiet = done, time.time(), 0
+        elif queued == 0:
+            quiet += 1
+            if quiet >= 3:
+                return last_change - start
+        time.sleep(0.1)
+    raise RuntimeError(f"the daemon did not finish exporting within {timeout} s")
+
+
 def measure(pid_getter, run):
     """CPU seconds of the process under test while `run` runs, and the run's result."""
     pid = pid_getter()
@@ -183,7 +206,7 @@ def run_spanflow_scenario(build, workdir, pipeline, protocol, duration, rate=0,
                           after_load=None):
     """Runs the load against spanflow; `after_load(metrics_port)` runs before it stops."""
     sink_port = free_port()
-    metrics_port = free_port() if after_load else 0
+    metrics_port = free_port()
     # The sink stands in for a backend on another machine but shares the load generator's
     # core. At a fixed rate the generator leaves that core idle part of the time: the sink
     # runs only then (SCHED_IDLE), so parsing an 8192-span export never delays the generator's
@@ -202,8 +225,21 @@ def run_spanflow_scenario(build, workdir, pipeline, protocol, duration, rate=0,
     target = (f"grpc://127.0.0.1:{grpc_port}" if protocol == "grpc"
               else f"http://127.0.0.1:{http_port}/v1/traces")
     try:
-        cpu, wall, result = measure(lambda: daemon.proc.pid,
-                                    lambda: loadgen(build, target, duration, rate))
+        if after_load:  # measures what is held after the load: nothing drains first
+            cpu, wall, result = measure(lambda: daemon.proc.pid,
+                                        lambda: loadgen(build, target, duration, rate))
+        else:
+            # The CPU counted is the daemon's until every accepted span has been exported.
+            # The CPU % is over the load's time; spans/s over the load and the drain.
+            def load_and_drain():
+                start = time.time()
+                r = loadgen(build, target, duration, rate)
+                r["load_s"] = time.time() - start
+                r["drain_s"] = wait_drained(metrics_port)
+                return r
+            cpu, _, result = measure(lambda: daemon.proc.pid, load_and_drain)
+            wall = result["load_s"]
+            result["sps"] = result["accepted_spans"] / (result["seconds"] + result["drain_s"])
         rss = peak_rss_mib(daemon.proc.pid)
         if after_load:
             result.update(after_load(metrics_port))
@@ -364,9 +400,9 @@ def main():
              + (f" Each scenario and its floor ran {args.repeat} times back to back: the row is "
                 "the run with the median ratio to the floor (latency: the median p99), and "
                 "'vs floor' lists every run's ratio in %." if args.repeat > 1 else ""), "",
-             "| scenario | spans/s | CPU % of one core | spans per CPU-second | floor spans per "
+             "| scenario | spans/s | drain s | CPU % of one core | spans per CPU-second | floor spans per "
              "CPU-second | vs floor | peak RSS MiB | p50 ms | p99 ms | floor CPU % | floor p99 ms |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, r, floor, ratios in rows:
         cpu_pct = 100 * r["cpu_s"] / r["wall_s"]
         spc = per_cpu_second(r)
@@ -377,7 +413,8 @@ def main():
         floor_text = f"{floor_spc:.0f}" if floor_spc else "—"
         floor_cpu = f"{100 * floor['cpu_s'] / floor['wall_s']:.1f}" if floor else "—"
         floor_p99 = f"{floor['p99_ms']:.3f}" if floor else "—"
-        lines.append(f"| {name} | {r['sps']:.0f} | {cpu_pct:.1f} | {spc:.0f} | "
+        drain = f"{r['drain_s']:.2f}" if "drain_s" in r else "—"
+        lines.append(f"| {name} | {r['sps']:.0f} | {drain} | {cpu_pct:.1f} | {spc:.0f} | "
                      f"{floor_text} | {vs} | {r['rss_mib']:.1f} | {r['p50_ms']:.3f} | "
                      f"{r['p99_ms']:.3f} | {floor_cpu} | {floor_p99} |")
     held_bytes = tail["held_spans"] * tail.get("bytes_per_span", 0)

@@ -24,6 +24,7 @@ constexpr std::size_t kWriteThreshold = 256 * 1024;       // write early past th
 constexpr std::size_t kBufferCap = 64 * 1024 * 1024;      // refuse past this while failing
 constexpr std::size_t kSpareBuffers = 4;                  // encode buffers kept for reuse
 constexpr std::size_t kSpareCapacity = 64 * 1024 * 1024;  // larger ones are freed
+constexpr std::uint64_t kCacheWindow = 32 * 1024 * 1024;  // see the header: page cache
 
 // "dir/name-2022-09-14T05-02-14.173.ext": the Collector's (lumberjack's) backup naming.
 fs::path backup_name(const fs::path& path, bool localtime) {
@@ -110,7 +111,10 @@ void FileExporter::open_locked() {
                              config_.path + ": " + std::strerror(errno));
   }
   struct stat st {};
-  file_bytes_ = ::fstat(fd_, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  const bool stat_ok = ::fstat(fd_, &st) == 0;
+  file_bytes_ = stat_ok ? static_cast<std::uint64_t>(st.st_size) : 0;
+  regular_file_ = stat_ok && S_ISREG(st.st_mode);
+  writeback_from_ = released_to_ = file_bytes_;
 }
 
 void FileExporter::shutdown(Deadline) {
@@ -206,11 +210,26 @@ void FileExporter::flush_locked() {
     file_bytes_ += static_cast<std::uint64_t>(n);
   }
   buffer_.erase(0, done);
+  if (done > 0) release_written_pages_locked();
   if (buffer_.empty()) {
     write_failing_ = false;
     telemetry_.sent.add(buffer_spans_);
     buffer_spans_ = 0;
   }
+}
+
+void FileExporter::release_written_pages_locked() {
+  if (!regular_file_ || file_bytes_ - writeback_from_ < kCacheWindow) return;
+  // Both calls are advice: when one fails the pages stay cached, as with any write.
+  const auto off = [](std::uint64_t n) { return static_cast<off_t>(n); };
+  (void)::sync_file_range(fd_, off(writeback_from_), off(file_bytes_ - writeback_from_),
+                          SYNC_FILE_RANGE_WRITE);
+  if (writeback_from_ > released_to_) {  // a length of 0 would mean "to the end"
+    (void)::posix_fadvise(fd_, off(released_to_), off(writeback_from_ - released_to_),
+                          POSIX_FADV_DONTNEED);
+  }
+  released_to_ = writeback_from_;
+  writeback_from_ = file_bytes_;
 }
 
 void FileExporter::rotate_locked() {

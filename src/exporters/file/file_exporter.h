@@ -7,6 +7,12 @@
 // writes fail and the buffer passes its cap, consume() refuses (retryable) instead of growing.
 // Spans count as sent once the buffer holding them is written out, and as failed when it still
 // cannot be written at shutdown.
+//
+// Page cache: the file is written once and read by someone else, later. Every kCacheWindow
+// bytes the exporter starts writeback of the newest window and hands the window before it
+// (on disk by then) back to the kernel, so a node agent's trace file keeps ~2 windows in the
+// page cache (Kubernetes charges a pod's page cache to its memory cgroup) and rewrites pages
+// that are already mapped instead of touching fresh memory.
 #pragma once
 
 #include <condition_variable>
@@ -35,6 +41,7 @@ class FileExporter final : public Exporter {
 
  private:
   void flush_locked();
+  void release_written_pages_locked();
   void open_locked();
   void rotate_locked();
   void flusher();
@@ -51,6 +58,9 @@ class FileExporter final : public Exporter {
   std::vector<std::string> spare_;  // emptied encode buffers, capacity kept
   int fd_ = -1;
   std::uint64_t file_bytes_ = 0;
+  bool regular_file_ = false;         // a pipe or a device keeps no page cache
+  std::uint64_t writeback_from_ = 0;  // [released_to_, writeback_from_): being written back
+  std::uint64_t released_to_ = 0;
   bool running_ = false;
   bool write_failing_ = false;
   std::thread flusher_;

@@ -1,10 +1,16 @@
 #include "exporters/file/file_exporter.h"
 
+#include <fcntl.h>
 #include <spdlog/sinks/null_sink.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <catch.hpp>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "support/file_output.h"
 #include "support/spans.h"
@@ -32,6 +38,34 @@ TraceBatch batch_of(int spans, std::uint64_t first = 1) {
   TraceBatch batch;
   batch.mutable_request() = make_request(spans, first);
   return batch;
+}
+
+// A one-span batch carrying `bytes` of padding in an attribute.
+TraceBatch padded_batch(std::uint64_t id, std::size_t bytes) {
+  auto batch = batch_of(1, id);
+  add_attribute(batch.mutable_request()
+                    .mutable_resource_spans(0)
+                    ->mutable_scope_spans(0)
+                    ->mutable_spans(0)
+                    ->mutable_attributes(),
+                "pad", std::string(bytes, 'p'));
+  return batch;
+}
+
+// How many of the pages in [0, length) of the file are in the page cache.
+std::size_t resident_pages(const std::string& path, std::size_t length) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  void* map = ::mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  REQUIRE(map != MAP_FAILED);
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> in_core((length + page - 1) / page);
+  const int rc = ::mincore(map, length, in_core.data());
+  ::munmap(map, length);
+  REQUIRE(rc == 0);
+  return static_cast<std::size_t>(
+      std::count_if(in_core.begin(), in_core.end(), [](unsigned char c) { return c & 1; }));
 }
 
 Deadline soon() {
@@ -152,4 +186,44 @@ TEST_CASE("a file that cannot be opened fails start with the path and the reason
   CHECK_THROWS_WITH(exporter.start(host),
                     "exporter file: cannot open /nonexistent-dir/spanflow/out.jsonl: No such file "
                     "or directory");
+}
+
+TEST_CASE("written pages leave the page cache once on disk, the data intact") {
+  TempDir dir;
+  Config config;
+  config.path = dir.file("traces.pb");
+  config.format = "proto";
+  config.flush_interval = std::chrono::hours(1);
+  struct statfs fs {};
+  REQUIRE(::statfs(dir.path().c_str(), &fs) == 0);
+  if (fs.f_type == 0x01021994) {  // TMPFS_MAGIC: the file's pages are its only copy
+    WARN("the temporary directory is on tmpfs; nothing to release");
+    return;
+  }
+  telemetry::Metrics metrics;
+  FileExporter exporter(settings(metrics), config);
+  NoHost host;
+  exporter.start(host);
+  constexpr std::size_t kMiB = 1024 * 1024;
+  // 34 MiB: the first window (32 MiB) is handed to writeback...
+  std::uint64_t id = 1;
+  for (; id <= 34; ++id) REQUIRE(exporter.consume(padded_batch(id, kMiB)).is_ok());
+  {
+    const int fd = ::open(config.path.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    CHECK(::fsync(fd) == 0);  // ...and is on disk (clean) before the next window is written
+    ::close(fd);
+  }
+  CHECK(resident_pages(config.path, 32 * kMiB) > 0);
+  // Another 34 MiB: the second window goes to writeback and the first leaves the cache.
+  for (; id <= 68; ++id) REQUIRE(exporter.consume(padded_batch(id, kMiB)).is_ok());
+  CHECK(resident_pages(config.path, 32 * kMiB) == 0);
+  CHECK(resident_pages(config.path, 64 * kMiB) > 0);  // the newest pages stay until on disk
+  exporter.shutdown(soon());
+  const auto records = read_proto_records(config.path);
+  REQUIRE(records.size() == 68);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& span = records[i].resource_spans(0).scope_spans(0).spans(0);
+    CHECK(span.name() == "span-" + std::to_string(i + 1));
+  }
 }
